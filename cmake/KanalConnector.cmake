@@ -1,0 +1,21 @@
+# kanal_add_connector(<name> SOURCES <files...> [LIBRARIES <targets...>])
+#
+# Builds a bundled plugin exactly as a third party would: a MODULE library with hidden
+# visibility, linked against the SDK only, placed in <build>/plugins/<name>/. `--no-undefined`
+# makes any stray dependency on the worker fail the link.
+function(kanal_add_connector name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  set(target kanal_connector_${name})
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE kanal::sdk kanal_warnings ${ARG_LIBRARIES})
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME kanal-${name}
+    PREFIX lib
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    LIBRARY_OUTPUT_DIRECTORY ${KANAL_PLUGIN_OUTPUT_DIR}/${name})
+  if(NOT KANAL_SANITIZE)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
+endfunction()
