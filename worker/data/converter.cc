@@ -1,0 +1,3 @@
+#include "data/converter.h"
+
+namespace kanal::data {}  // namespace kanal::data

@@ -1,0 +1,140 @@
+// Converter and HeaderConverter interfaces (Kafka's org.apache.kafka.connect.storage.Converter and
+// HeaderConverter) and the registry that creates them by class name or alias.
+//
+// A converter turns a Connect (schema, value) into Kafka bytes and back. One instance serves one
+// task and one role (key or value); it is used by one thread at a time (the task's thread), so
+// implementations need no locking. Errors are kInvalidArgument Statuses (Connect's
+// DataException) whose message names the problem; the error handler turns them into tolerated
+// failures or DLQ records.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config_def.h"
+#include "data/record.h"
+#include "data/schema.h"
+#include "data/value.h"
+
+namespace kanal::data {
+
+using ConfigMap = config::ConfigMap;
+
+// Serialized Kafka bytes, reused across records: converters clear() `bytes` and write into it,
+// keeping its capacity. `is_null` distinguishes Kafka's null (e.g. a tombstone) from empty bytes;
+// when it is set, `bytes` is empty.
+struct SerializedData {
+  std::string bytes;
+  bool is_null = false;
+
+  void set_null() {
+    bytes.clear();
+    is_null = true;
+  }
+  // Clears the buffer (keeping capacity) and marks the data as non-null.
+  std::string& reset() {
+    bytes.clear();
+    is_null = false;
+    return bytes;
+  }
+  std::optional<std::string_view> view() const {
+    if (is_null) return std::nullopt;
+    return std::string_view(bytes);
+  }
+};
+
+class Converter {
+ public:
+  virtual ~Converter() = default;
+
+  // Configures the instance with its settings (the worker strips "key.converter."/
+  // "value.converter." before calling). kInvalidArgument naming the key on a bad value.
+  // Called once, before any conversion.
+  virtual Status configure(const ConfigMap& configs, bool is_key) = 0;
+
+  // Serializes (schema, value) for `topic` into `out` (overwritten; capacity reused). `headers`
+  // may be null; converters may read or add to them (Kafka's headers-aware overload).
+  // A null value may produce null bytes (out.is_null), as Kafka converters do.
+  virtual Status from_connect(std::string_view topic, Headers* headers, const SchemaPtr& schema,
+                              const Value& value, SerializedData& out) = 0;
+
+  // Deserializes Kafka bytes (nullopt = Kafka null) for `topic`. The result owns its data;
+  // `bytes` is only borrowed for the call. `headers` may be null.
+  virtual Result<SchemaAndValue> to_connect(std::string_view topic, const Headers* headers,
+                                            std::optional<std::string_view> bytes) = 0;
+};
+
+class HeaderConverter {
+ public:
+  virtual ~HeaderConverter() = default;
+
+  // As Converter::configure (the worker strips "header.converter.").
+  virtual Status configure(const ConfigMap& configs) = 0;
+
+  // Serializes one header value into `out` (overwritten). A null value gives null bytes.
+  virtual Status from_connect_header(std::string_view topic, std::string_view header_key,
+                                     const SchemaPtr& schema, const Value& value,
+                                     SerializedData& out) = 0;
+
+  // Deserializes one header's bytes (nullopt = null header value).
+  virtual Result<SchemaAndValue> to_connect_header(std::string_view topic,
+                                                   std::string_view header_key,
+                                                   std::optional<std::string_view> bytes) = 0;
+};
+
+// Creates converters by Kafka class name or alias. Built-in converters are registered by
+// with_builtins(); the plugin loader registers plugin-provided converters with
+// register_converter()/register_header_converter() before the registry is shared.
+// Thread-safety: registration is not synchronized (do it at start-up, from one thread); the const
+// methods are safe to call concurrently afterwards.
+class ConverterRegistry {
+ public:
+  using ConverterFactory = std::function<std::unique_ptr<Converter>()>;
+  using HeaderConverterFactory = std::function<std::unique_ptr<HeaderConverter>()>;
+
+  ConverterRegistry() = default;
+  // A registry holding kanal's built-in converters under Connect's class names and aliases:
+  //   org.apache.kafka.connect.json.JsonConverter               (JsonConverter, Json)
+  //   org.apache.kafka.connect.storage.StringConverter          (StringConverter, String)
+  //   org.apache.kafka.connect.converters.ByteArrayConverter    (ByteArrayConverter, ByteArray)
+  //   org.apache.kafka.connect.converters.{Integer,Long,Short,Float,Double,Boolean}Converter
+  //   org.apache.kafka.connect.storage.SimpleHeaderConverter    (header converter only)
+  // Every built-in Converter is also a HeaderConverter, as in Kafka.
+  static ConverterRegistry with_builtins();
+
+  // Registers `factory` under `class_name` and each alias. kConflict when a name is taken.
+  Status register_converter(std::string class_name, std::vector<std::string> aliases,
+                            ConverterFactory factory);
+  Status register_header_converter(std::string class_name, std::vector<std::string> aliases,
+                                   HeaderConverterFactory factory);
+
+  // A new, unconfigured instance; kNotFound naming the class when unknown (Connect's message
+  // "Failed to find any class that implements Converter and which name matches ...").
+  Result<std::unique_ptr<Converter>> create_converter(std::string_view class_or_alias) const;
+  Result<std::unique_ptr<HeaderConverter>> create_header_converter(
+      std::string_view class_or_alias) const;
+
+  // Full class names (no aliases), sorted, for plugin listings.
+  std::vector<std::string> converter_classes() const;
+  std::vector<std::string> header_converter_classes() const;
+
+ private:
+  struct ConverterEntry {
+    std::string class_name;
+    ConverterFactory factory;
+  };
+  struct HeaderConverterEntry {
+    std::string class_name;
+    HeaderConverterFactory factory;
+  };
+  std::map<std::string, ConverterEntry, std::less<>> converters_;  // by class name and alias
+  std::map<std::string, HeaderConverterEntry, std::less<>> header_converters_;
+};
+
+}  // namespace kanal::data

@@ -1,0 +1,3 @@
+#include "data/json_converter.h"
+
+namespace kanal::data {}  // namespace kanal::data

@@ -1,0 +1,3 @@
+#include "data/record.h"
+
+namespace kanal::data {}  // namespace kanal::data

@@ -1,0 +1,3 @@
+#include "data/schema.h"
+
+namespace kanal::data {}  // namespace kanal::data

@@ -1,0 +1,3 @@
+#include "data/simple_converters.h"
+
+namespace kanal::data {}  // namespace kanal::data

@@ -1,0 +1,3 @@
+#include "data/simple_header_converter.h"
+
+namespace kanal::data {}  // namespace kanal::data

@@ -1,0 +1,3 @@
+#include "data/value.h"
+
+namespace kanal::data {}  // namespace kanal::data
