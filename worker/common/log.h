@@ -36,11 +36,21 @@ class Logger {
     return static_cast<int>(level) >= level_->load(std::memory_order_relaxed);
   }
   void log(Level level, std::string_view event, std::initializer_list<Field> fields = {}) const;
-  void trace(std::string_view e, std::initializer_list<Field> f = {}) const { log(Level::kTrace, e, f); }
-  void debug(std::string_view e, std::initializer_list<Field> f = {}) const { log(Level::kDebug, e, f); }
-  void info(std::string_view e, std::initializer_list<Field> f = {}) const { log(Level::kInfo, e, f); }
-  void warn(std::string_view e, std::initializer_list<Field> f = {}) const { log(Level::kWarn, e, f); }
-  void error(std::string_view e, std::initializer_list<Field> f = {}) const { log(Level::kError, e, f); }
+  void trace(std::string_view e, std::initializer_list<Field> f = {}) const {
+    log(Level::kTrace, e, f);
+  }
+  void debug(std::string_view e, std::initializer_list<Field> f = {}) const {
+    log(Level::kDebug, e, f);
+  }
+  void info(std::string_view e, std::initializer_list<Field> f = {}) const {
+    log(Level::kInfo, e, f);
+  }
+  void warn(std::string_view e, std::initializer_list<Field> f = {}) const {
+    log(Level::kWarn, e, f);
+  }
+  void error(std::string_view e, std::initializer_list<Field> f = {}) const {
+    log(Level::kError, e, f);
+  }
 
   // A logger with the same name and a context, e.g. logger.with_context("orders|task-0").
   Logger with_context(std::string context) const;

@@ -73,7 +73,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status");
   }
@@ -108,8 +108,8 @@ class [[nodiscard]] Result {
 }  // namespace kanal
 
 // Returns early from the enclosing function when `expr` (a Status) is not OK.
-#define KANAL_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::kanal::Status kanal_status_ = (expr);    \
+#define KANAL_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::kanal::Status kanal_status_ = (expr);        \
     if (!kanal_status_.ok()) return kanal_status_; \
   } while (0)

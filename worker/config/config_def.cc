@@ -209,7 +209,8 @@ Result<Value> ConfigDef::parse_value(const ConfigKey& key, std::string_view raw)
       std::transform(low.begin(), low.end(), low.begin(), ::tolower);
       if (low == "true") return Value(true);
       if (low == "false") return Value(false);
-      return Status::invalid_argument(invalid(key, raw, "Expected value to be either true or false"));
+      return Status::invalid_argument(
+          invalid(key, raw, "Expected value to be either true or false"));
     }
     case Type::kInt:
     case Type::kShort:
@@ -218,7 +219,9 @@ Result<Value> ConfigDef::parse_value(const ConfigKey& key, std::string_view raw)
       errno = 0;
       char* end = nullptr;
       long long v = std::strtoll(s.c_str(), &end, 10);
-      const char* tname = key.type == Type::kInt ? "INT" : key.type == Type::kShort ? "SHORT" : "LONG";
+      const char* tname = key.type == Type::kInt     ? "INT"
+                          : key.type == Type::kShort ? "SHORT"
+                                                     : "LONG";
       if (s.empty() || *end != '\0' || errno == ERANGE) {
         return Status::invalid_argument(
             invalid(key, raw, std::string("Not a number of type ") + tname));

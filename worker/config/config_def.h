@@ -31,13 +31,14 @@ const char* importance_name(Importance i);  // "HIGH", "MEDIUM", "LOW"
 const char* width_name(Width w);            // "NONE", "SHORT", ...
 
 // A parsed setting. monostate = null (no value and no default, or an explicit null default).
-using Value = std::variant<std::monostate, bool, int64_t, double, std::string, std::vector<std::string>>;
+using Value =
+    std::variant<std::monostate, bool, int64_t, double, std::string, std::vector<std::string>>;
 
 // Checks one parsed value; returns an error message (Connect's wording after "Invalid value X
 // for configuration K: ") or nullopt when valid.
 struct Validator {
   std::function<std::optional<std::string>(const Value&)> check;
-  std::string description;  // shown in documentation, e.g. "[1,...]"
+  std::string description;               // shown in documentation, e.g. "[1,...]"
   std::vector<std::string> recommended;  // for one-of validators: the allowed values
 };
 
@@ -108,7 +109,7 @@ class ParsedConfig {
   explicit ParsedConfig(const std::map<std::string, Value>& values)
       : values_(values.begin(), values.end()) {}
 
-  bool has(std::string_view key) const;  // key defined and not null
+  bool has(std::string_view key) const;                // key defined and not null
   std::string get_string(std::string_view key) const;  // "" when null
   int64_t get_long(std::string_view key) const;        // 0 when null
   int32_t get_int(std::string_view key) const { return static_cast<int32_t>(get_long(key)); }
