@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "support/process.h"
 
@@ -26,9 +27,11 @@ class RestartStoppedBroker : public ::testing::EmptyTestEventListener {
 }  // namespace
 
 void BrokerEnvironment::SetUp() {
-  broker_ = std::make_unique<KafkaBroker>();
-  Status started = broker_->start();
+  auto broker = std::make_unique<KafkaBroker>();
+  Status started = broker->start();
+  // On failure GoogleTest skips every test; broker() stays null so nothing retries the start.
   ASSERT_TRUE(started.ok()) << started.to_string();
+  broker_ = std::move(broker);
 }
 
 void BrokerEnvironment::TearDown() {
