@@ -260,9 +260,13 @@ std::optional<SchemaAndValue> parse_number(std::string_view t) {
   Result<std::string> unscaled = logical::decimal_from_string(t, 0);
   if (unscaled.ok()) {
     const std::string& b = *unscaled;
-    if (b.size() > 8) {
+    const bool plain_integer = t.find_first_of(".eE") == std::string_view::npos;
+    if (b.size() > 8 && plain_integer) {
       return SchemaAndValue{logical::decimal(0).build(), Value::bytes(b)};
     }
+  }
+  if (unscaled.ok() && unscaled->size() <= 8) {
+    const std::string& b = *unscaled;
     int64_t v = static_cast<int8_t>(b[0]);  // sign-extend the first byte
     for (size_t i = 1; i < b.size(); ++i) v = v * 256 + static_cast<uint8_t>(b[i]);
     if (v >= INT8_MIN && v <= INT8_MAX) {
