@@ -1,10 +1,8 @@
 // JsonConverter against golden bytes of Kafka's org.apache.kafka.connect.json.JsonConverter.
 //
-// Every golden marked "Java-verified" was produced by running Kafka 4.3.1's JsonConverter
-// (connect-json-4.3.1.jar, Java 17) on the same schema and value; see
-// docs/notes in the worker/data commit message for the generator.
-#include "data/json_converter.h"
-
+// Every golden here (except the read-side round trips) was produced by running Kafka 4.3.1's
+// JsonConverter (connect-json-4.3.1.jar, Java 17) on the same schema and value with a throwaway
+// Java program, not kept in the repo: rerun it against a new Kafka release to refresh them.
 #include <gtest/gtest.h>
 
 #include <cmath>
