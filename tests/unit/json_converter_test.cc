@@ -3,6 +3,8 @@
 // Every golden here (except the read-side round trips) was produced by running Kafka 4.3.1's
 // JsonConverter (connect-json-4.3.1.jar, Java 17) on the same schema and value with a throwaway
 // Java program, not kept in the repo: rerun it against a new Kafka release to refresh them.
+#include "data/json_converter.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
