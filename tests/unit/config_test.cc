@@ -57,8 +57,9 @@ TEST(PropertiesTest, KeepsEscapedSeparatorInKey) {
 }
 
 TEST(YamlConfigTest, FlattensNestedMapsAndLists) {
-  auto m = parse_yaml("bootstrap.servers: localhost:9092\nproducer:\n  acks: all\n"
-                      "plugin.path:\n  - /a\n  - /b\n");
+  auto m = parse_yaml(
+      "bootstrap.servers: localhost:9092\nproducer:\n  acks: all\n"
+      "plugin.path:\n  - /a\n  - /b\n");
 
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(m->at("producer.acks"), "all");
@@ -74,7 +75,8 @@ TEST(YamlConfigTest, ReportsParserErrorWhenYamlIsMalformed) {
 }
 
 TEST(JsonConfigTest, ReadsConnectRestShapeWithNameAndConfig) {
-  auto m = parse_json(R"({"name":"src","config":{"connector.class":"FileStreamSource","tasks.max":2}})");
+  auto m =
+      parse_json(R"({"name":"src","config":{"connector.class":"FileStreamSource","tasks.max":2}})");
 
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->at("name"), "src");
@@ -91,9 +93,7 @@ TEST(JsonConfigTest, ReportsOffsetWhenJsonIsMalformed) {
 
 TEST(ConfigFileTest, PicksParserByExtension) {
   std::string path = ::testing::TempDir() + "/kanal_config_test.yaml";
-  {
-    std::ofstream(path) << "a: 1\n";
-  }
+  { std::ofstream(path) << "a: 1\n"; }
 
   auto m = load_config_file(path);
 

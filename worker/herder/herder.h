@@ -40,9 +40,9 @@ struct TaskId {
 
 // One connector's or task's state as the status API shows it.
 struct StateInfo {
-  std::string state;      // UNASSIGNED, RUNNING, PAUSED, FAILED, RESTARTING, STOPPED
-  std::string worker_id;  // advertised host:port of the owning worker
-  std::optional<std::string> trace;  // present for FAILED
+  std::string state;                   // UNASSIGNED, RUNNING, PAUSED, FAILED, RESTARTING, STOPPED
+  std::string worker_id;               // advertised host:port of the owning worker
+  std::optional<std::string> trace;    // present for FAILED
   std::optional<std::string> version;  // plugin version (Connect 4.1 status entries)
 };
 

@@ -1,0 +1,736 @@
+#include "herder/standalone_herder.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "kafka/client.h"
+#include "runtime/connector_config.h"
+#include "storage/offset_codec.h"
+#include "transforms/transform_chain.h"
+
+namespace kanal::herder {
+namespace {
+
+using runtime::ConnectorKind;
+
+constexpr auto kRequestTimeout = std::chrono::seconds(90);
+
+ConnectorType type_of(ConnectorKind k) {
+  return k == ConnectorKind::kSource ? ConnectorType::kSource : ConnectorType::kSink;
+}
+
+std::string get_or(const ConfigMap& c, const std::string& k, const std::string& def = "") {
+  auto it = c.find(k);
+  return it == c.end() ? def : it->second;
+}
+
+// Adds `msg` to the entry named `key`, creating one (with a minimal definition) if needed.
+void add_error(ConfigInfos& infos, const std::string& key, const std::string& msg) {
+  for (auto& ci : infos.configs) {
+    if (ci.value.name == key) {
+      ci.value.errors.push_back(msg);
+      return;
+    }
+  }
+  ConfigInfo ci;
+  ci.definition.name = key;
+  ci.definition.type = "STRING";
+  ci.definition.importance = "HIGH";
+  ci.definition.width = "NONE";
+  ci.definition.display_name = key;
+  ci.value.name = key;
+  ci.value.errors.push_back(msg);
+  infos.configs.push_back(std::move(ci));
+}
+
+void append(ConfigInfos& infos, const config::ConfigDef& def,
+            const std::vector<config::ConfigValueInfo>& values) {
+  for (const auto& v : values) {
+    ConfigInfo ci;
+    if (const config::ConfigKey* k = def.find(v.name))
+      ci.definition = key_info(*k);
+    else
+      ci.definition.name = v.name;
+    ci.value = v;
+    infos.configs.push_back(std::move(ci));
+  }
+}
+
+void add_group(std::vector<std::string>& groups, const std::string& g) {
+  if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) {
+    groups.push_back(g);
+  }
+}
+
+}  // namespace
+
+ConfigKeyInfo key_info(const config::ConfigKey& k) {
+  ConfigKeyInfo out;
+  out.name = k.name;
+  out.type = config::type_name(k.type);
+  out.required = k.required();
+  if (k.default_value) {
+    out.default_value = k.type == config::Type::kPassword ? "[hidden]" : *k.default_value;
+  }
+  out.importance = config::importance_name(k.importance);
+  out.documentation = k.documentation;
+  if (!k.group.empty()) out.group = k.group;
+  out.order = k.order_in_group;
+  out.width = config::width_name(k.width);
+  out.display_name = k.display_name.empty() ? k.name : k.display_name;
+  out.dependents = k.dependents;
+  return out;
+}
+
+std::string validation_failure_message(const ConfigInfos& infos) {
+  std::string msg = "Connector configuration is invalid and contains the following " +
+                    std::to_string(infos.error_count) + " error(s):";
+  for (const auto& ci : infos.configs) {
+    for (const auto& e : ci.value.errors) msg += "\n" + e;
+  }
+  msg +=
+      "\nYou can also find the above list of errors at the endpoint "
+      "`/connector-plugins/{connectorType}/config/validate`";
+  return msg;
+}
+
+Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
+                                       runtime::PluginCatalog& catalog,
+                                       const data::ConverterRegistry& converters,
+                                       const transforms::TransformRegistry& transforms,
+                                       const std::string& plugin_class, const ConfigMap& config) {
+  auto plugin = catalog.connector(plugin_class, get_or(config, "connector.plugin.version"));
+  if (!plugin.ok()) return plugin.status();
+  runtime::ConnectorPlugin* p = *plugin;
+  ConfigInfos infos;
+  infos.name = p->class_name();
+  const config::ConfigDef& common = runtime::connector_config_def(p->kind());
+  infos.groups = runtime::connector_config_groups(p->kind());
+  append(infos, common, common.validate(config));
+  for (const auto& [k, msg] : runtime::check_connector_rules(p->kind(), config))
+    add_error(infos, k, msg);
+  for (const auto& [k, msg] : runtime::check_override_policy(
+           wc.parsed().get_string("connector.client.config.override.policy"), config)) {
+    add_error(infos, k, msg);
+  }
+  for (const char* role : {"key.converter", "value.converter"}) {
+    std::string cls = std::string(config::trim(get_or(config, role)));
+    if (!cls.empty() && !converters.create_converter(cls).ok()) {
+      add_error(infos, role,
+                "Invalid value " + cls + " for configuration " + role + ": Class " + cls +
+                    " could not be found.");
+    }
+  }
+  std::string hc = std::string(config::trim(get_or(config, "header.converter")));
+  if (!hc.empty() && !converters.create_header_converter(hc).ok()) {
+    add_error(infos, "header.converter",
+              "Invalid value " + hc + " for configuration header.converter: Class " + hc +
+                  " could not be found.");
+  }
+  transforms::ChainValidation chain = transforms::TransformChain::validate(config, transforms);
+  for (const auto& g : chain.groups) add_group(infos.groups, g);
+  for (const auto& v : chain.values) {
+    if (v.name == "transforms" || v.name == "predicates") {
+      for (const auto& e : v.errors) add_error(infos, v.name, e);
+      continue;
+    }
+    ConfigInfo ci;
+    if (const config::ConfigKey* k = chain.definitions.find(v.name))
+      ci.definition = key_info(*k);
+    else
+      ci.definition.name = v.name;
+    ci.value = v;
+    infos.configs.push_back(std::move(ci));
+  }
+  const config::ConfigDef& own = p->config_def();
+  for (const auto& k : own.keys()) add_group(infos.groups, k.group);
+  auto own_values = p->validate(config);
+  for (const auto& v : own_values) {
+    bool dup = false;
+    for (auto& ci : infos.configs) {
+      if (ci.value.name == v.name) {
+        for (const auto& e : v.errors) ci.value.errors.push_back(e);
+        dup = true;
+      }
+    }
+    if (dup) continue;
+    ConfigInfo ci;
+    if (const config::ConfigKey* k = own.find(v.name))
+      ci.definition = key_info(*k);
+    else
+      ci.definition.name = v.name;
+    ci.value = v;
+    infos.configs.push_back(std::move(ci));
+  }
+  infos.error_count = 0;
+  for (const auto& ci : infos.configs)
+    infos.error_count += static_cast<int32_t>(ci.value.errors.size());
+  return infos;
+}
+
+StandaloneHerder::StandaloneHerder(const config::WorkerConfig& config, runtime::Worker& worker,
+                                   runtime::StatusStore& status,
+                                   storage::OffsetBackingStore& offsets,
+                                   runtime::PluginCatalog& catalog,
+                                   const data::ConverterRegistry& converters,
+                                   const transforms::TransformRegistry& transforms,
+                                   std::string worker_id, std::string kafka_cluster_id)
+    : config_(config),
+      worker_(worker),
+      status_(status),
+      offsets_(offsets),
+      catalog_(catalog),
+      converters_(converters),
+      transforms_(transforms),
+      worker_id_(std::move(worker_id)),
+      cluster_id_(std::move(kafka_cluster_id)),
+      logger_("kanal.herder") {}
+
+StandaloneHerder::~StandaloneHerder() { stop(); }
+
+void StandaloneHerder::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void StandaloneHerder::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      // fallthrough to join below
+    }
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StandaloneHerder::run() {
+  while (true) {
+    std::function<void()> fn;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) break;
+      fn = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    // The herder loop's catch-all boundary: a request that throws answers 500 (its promise is
+    // broken) and the herder keeps serving.
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      logger_.error("herder.request.failed", {{"error", e.what()}});
+    }
+  }
+  ready_ = false;
+  for (auto& [name, st] : connectors_) {
+    (void)st;
+    logger_.info("connector.stopping", {{"connector", name}});
+  }
+  worker_.stop_all();
+}
+
+void StandaloneHerder::post(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    queue_.push_back(std::move(fn));
+  }
+  cv_.notify_one();
+}
+
+template <typename T>
+Result<T> StandaloneHerder::call(std::function<Result<T>()> fn) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  auto future = promise->get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::unavailable("The worker is shutting down");
+    queue_.push_back([promise, fn = std::move(fn)] {
+      try {
+        promise->set_value(fn());
+      } catch (const std::exception& e) {
+        promise->set_value(Status::internal(e.what()));
+      }
+    });
+  }
+  cv_.notify_one();
+  if (future.wait_for(kRequestTimeout) != std::future_status::ready) {
+    return Status::timeout("Request timed out");
+  }
+  return future.get();
+}
+
+Status StandaloneHerder::call_status(std::function<Status()> fn) {
+  auto r = call<bool>([fn = std::move(fn)]() -> Result<bool> {
+    Status s = fn();
+    if (!s.ok()) return s;
+    return true;
+  });
+  return r.ok() ? Status::OK() : r.status();
+}
+
+StandaloneHerder::ConnectorState* StandaloneHerder::find(const std::string& name) {
+  auto it = connectors_.find(name);
+  return it == connectors_.end() ? nullptr : &it->second;
+}
+
+namespace {
+Status unknown_connector(const std::string& name) {
+  return Status::not_found("Connector " + name + " not found");
+}
+}  // namespace
+
+ServerInfo StandaloneHerder::server_info() { return {KANAL_VERSION_STRING, "", cluster_id_}; }
+
+Status StandaloneHerder::start_connector_and_tasks(const std::string& name) {
+  ConnectorState& st = connectors_.at(name);
+  Status s = worker_.start_connector(name, st.config, st.target, *this);
+  if (!s.ok() || st.target == TargetState::kStopped) {
+    st.task_configs.clear();
+    return Status::OK();  // the failure is in the connector's status
+  }
+  auto configs = worker_.connector_task_configs(name);
+  if (!configs.ok()) {
+    status_.put_connector(name, StateInfo{runtime::kFailed, worker_id_,
+                                          "org.apache.kafka.connect.errors.ConnectException: " +
+                                              configs.status().message(),
+                                          std::nullopt});
+    return Status::OK();
+  }
+  st.task_configs = std::move(configs).value();
+  for (size_t i = 0; i < st.task_configs.size(); ++i) {
+    TaskId id{name, static_cast<int32_t>(i)};
+    (void)worker_.start_task(id, st.config, st.task_configs[i], st.target);
+  }
+  return Status::OK();
+}
+
+void StandaloneHerder::stop_connector_and_tasks(const std::string& name) {
+  worker_.stop_tasks(worker_.tasks_of(name));
+  worker_.stop_connector(name);
+}
+
+void StandaloneHerder::reconfigure(const std::string& name) {
+  ConnectorState* st = find(name);
+  if (!st || st->target == TargetState::kStopped || !worker_.connector_running(name)) return;
+  auto configs = worker_.connector_task_configs(name);
+  if (!configs.ok()) {
+    logger_.error("connector.reconfigure.failed",
+                  {{"connector", name}, {"error", configs.status().message()}});
+    return;
+  }
+  if (*configs == st->task_configs) return;
+  worker_.stop_tasks(worker_.tasks_of(name));
+  for (size_t i = configs->size(); i < st->task_configs.size(); ++i) {
+    status_.remove_task(TaskId{name, static_cast<int32_t>(i)});
+  }
+  st->task_configs = std::move(configs).value();
+  for (size_t i = 0; i < st->task_configs.size(); ++i) {
+    (void)worker_.start_task(TaskId{name, static_cast<int32_t>(i)}, st->config, st->task_configs[i],
+                             st->target);
+  }
+}
+
+void StandaloneHerder::request_task_reconfiguration() {
+  // The connector does not say which one it is; reconfigure every running connector whose task
+  // configs changed (cheap: configs are compared).
+  post([this] {
+    for (auto& [name, st] : connectors_) reconfigure(name);
+  });
+}
+
+void StandaloneHerder::raise_error(const Status& error) {
+  logger_.error("connector.raised_error", {{"error", error.message()}});
+}
+
+ConnectorInfo StandaloneHerder::info_of(const std::string& name, const ConnectorState& st) {
+  ConnectorInfo info{name, st.config, {}, type_of(st.kind)};
+  for (size_t i = 0; i < st.task_configs.size(); ++i) {
+    info.tasks.push_back(TaskId{name, static_cast<int32_t>(i)});
+  }
+  return info;
+}
+
+ConnectorStatus StandaloneHerder::status_of(const std::string& name, const ConnectorState& st) {
+  ConnectorStatus out;
+  out.name = name;
+  out.type = type_of(st.kind);
+  out.connector = status_.connector(name).value_or(
+      StateInfo{runtime::kUnassigned, worker_id_, std::nullopt, std::nullopt});
+  for (auto& [id, state] : status_.tasks(name)) out.tasks.push_back(TaskState{id, state});
+  return out;
+}
+
+Result<std::vector<std::string>> StandaloneHerder::connectors() {
+  return call<std::vector<std::string>>([this]() -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    for (const auto& [n, st] : connectors_) out.push_back(n);
+    return out;
+  });
+}
+
+Result<ConnectorInfo> StandaloneHerder::connector_info(const std::string& name) {
+  return call<ConnectorInfo>([this, name]() -> Result<ConnectorInfo> {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    return info_of(name, *st);
+  });
+}
+
+Result<ConfigMap> StandaloneHerder::connector_config(const std::string& name) {
+  return call<ConfigMap>([this, name]() -> Result<ConfigMap> {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    return st->config;
+  });
+}
+
+Result<PutResult> StandaloneHerder::put_connector_config(const std::string& name, ConfigMap config,
+                                                         bool allow_replace,
+                                                         std::optional<TargetState> initial) {
+  config["name"] = name;
+  std::string cls = get_or(config, "connector.class");
+  if (config::trim(cls).empty()) {
+    return Status::invalid_argument("Connector config {" + name + "} contains no connector type");
+  }
+  auto infos = validate_connector(config_, catalog_, converters_, transforms_, cls, config);
+  if (!infos.ok()) return infos.status();
+  if (infos->error_count > 0) return Status::invalid_argument(validation_failure_message(*infos));
+  auto plugin = catalog_.connector(cls, get_or(config, "connector.plugin.version"));
+  if (!plugin.ok()) return plugin.status();
+  ConnectorKind kind = (*plugin)->kind();
+  return call<PutResult>([this, name, config, allow_replace, initial, kind]() -> Result<PutResult> {
+    ConnectorState* existing = find(name);
+    if (existing && !allow_replace) {
+      return Status::conflict("Connector " + name + " already exists");
+    }
+    bool created = existing == nullptr;
+    if (existing) {
+      stop_connector_and_tasks(name);
+      existing->config = config;
+      existing->kind = kind;
+    } else {
+      ConnectorState st;
+      st.config = config;
+      st.kind = kind;
+      st.target = initial.value_or(TargetState::kStarted);
+      connectors_[name] = std::move(st);
+    }
+    logger_.info(created ? "connector.created" : "connector.updated", {{"connector", name}});
+    (void)start_connector_and_tasks(name);
+    return PutResult{info_of(name, connectors_.at(name)), created};
+  });
+}
+
+Result<ConnectorInfo> StandaloneHerder::patch_connector_config(const std::string& name,
+                                                               ConfigMap set,
+                                                               std::vector<std::string> remove) {
+  auto current = connector_config(name);
+  if (!current.ok()) return current.status();
+  ConfigMap merged = std::move(current).value();
+  for (auto& [k, v] : set) merged[k] = v;
+  for (const auto& k : remove) merged.erase(k);
+  auto r = put_connector_config(name, std::move(merged), true, std::nullopt);
+  if (!r.ok()) return r.status();
+  return r->info;
+}
+
+Status StandaloneHerder::delete_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    if (!find(name)) return unknown_connector(name);
+    stop_connector_and_tasks(name);
+    connectors_.erase(name);
+    status_.remove_connector(name);
+    logger_.info("connector.deleted", {{"connector", name}});
+    return Status::OK();
+  });
+}
+
+Result<ConnectorStatus> StandaloneHerder::connector_status(const std::string& name) {
+  return call<ConnectorStatus>([this, name]() -> Result<ConnectorStatus> {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    return status_of(name, *st);
+  });
+}
+
+Result<StateInfo> StandaloneHerder::task_status(const TaskId& id) {
+  return call<StateInfo>([this, id]() -> Result<StateInfo> {
+    ConnectorState* st = find(id.connector);
+    if (!st) return unknown_connector(id.connector);
+    auto s = status_.task(id);
+    if (!s || id.task < 0 || id.task >= static_cast<int32_t>(st->task_configs.size())) {
+      return Status::not_found("No status found for task " + id.connector + "-" +
+                               std::to_string(id.task));
+    }
+    return *s;
+  });
+}
+
+Result<std::vector<TaskInfo>> StandaloneHerder::task_configs(const std::string& name) {
+  return call<std::vector<TaskInfo>>([this, name]() -> Result<std::vector<TaskInfo>> {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    std::vector<TaskInfo> out;
+    for (size_t i = 0; i < st->task_configs.size(); ++i) {
+      out.push_back(TaskInfo{TaskId{name, static_cast<int32_t>(i)}, st->task_configs[i]});
+    }
+    return out;
+  });
+}
+
+Result<std::optional<ConnectorStatus>> StandaloneHerder::restart_connector(const std::string& name,
+                                                                           bool include_tasks,
+                                                                           bool only_failed) {
+  using R = std::optional<ConnectorStatus>;
+  return call<R>([this, name, include_tasks, only_failed]() -> Result<R> {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    auto conn_state = status_.connector(name);
+    bool conn_failed = conn_state && conn_state->state == runtime::kFailed;
+    bool restart_conn = !only_failed || conn_failed;
+    std::vector<TaskId> restart_tasks;
+    if (include_tasks) {
+      for (auto& [id, state] : status_.tasks(name)) {
+        if (!only_failed || state.state == runtime::kFailed) restart_tasks.push_back({name, id});
+      }
+    }
+    R answer;
+    if (include_tasks || only_failed) {
+      ConnectorStatus cs = status_of(name, *st);
+      if (restart_conn) cs.connector.state = runtime::kRestarting;
+      for (auto& t : cs.tasks) {
+        if (std::find(restart_tasks.begin(), restart_tasks.end(), TaskId{name, t.id}) !=
+            restart_tasks.end()) {
+          t.state.state = runtime::kRestarting;
+        }
+      }
+      answer = std::move(cs);
+    }
+    if (restart_conn) {
+      worker_.stop_connector(name);
+      (void)worker_.start_connector(name, st->config, st->target, *this);
+    }
+    if (!restart_tasks.empty()) {
+      worker_.stop_tasks(restart_tasks);
+      for (const TaskId& id : restart_tasks) {
+        if (id.task < static_cast<int32_t>(st->task_configs.size())) {
+          (void)worker_.start_task(id, st->config, st->task_configs[id.task], st->target);
+        }
+      }
+    }
+    if (restart_conn) reconfigure(name);
+    return answer;
+  });
+}
+
+Status StandaloneHerder::restart_task(const TaskId& id) {
+  return call_status([this, id]() -> Status {
+    ConnectorState* st = find(id.connector);
+    if (!st) return unknown_connector(id.connector);
+    if (id.task < 0 || id.task >= static_cast<int32_t>(st->task_configs.size())) {
+      return Status::not_found("Task " + id.connector + "-" + std::to_string(id.task) +
+                               " not found");
+    }
+    worker_.stop_tasks({id});
+    return worker_.start_task(id, st->config, st->task_configs[id.task], st->target).ok()
+               ? Status::OK()
+               : Status::OK();
+  });
+}
+
+Status StandaloneHerder::pause_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    if (st->target == TargetState::kStopped) {
+      st->target = TargetState::kPaused;
+      return Status::OK();
+    }
+    st->target = TargetState::kPaused;
+    worker_.set_target_state(name, TargetState::kPaused);
+    return Status::OK();
+  });
+}
+
+Status StandaloneHerder::resume_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    TargetState before = st->target;
+    st->target = TargetState::kStarted;
+    if (before == TargetState::kStopped || !worker_.connector_running(name)) {
+      stop_connector_and_tasks(name);
+      return start_connector_and_tasks(name);
+    }
+    worker_.set_target_state(name, TargetState::kStarted);
+    return Status::OK();
+  });
+}
+
+Status StandaloneHerder::stop_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    st->target = TargetState::kStopped;
+    auto tasks = worker_.tasks_of(name);
+    stop_connector_and_tasks(name);
+    for (const auto& id : tasks) status_.remove_task(id);
+    for (size_t i = 0; i < st->task_configs.size(); ++i) {
+      status_.remove_task(TaskId{name, static_cast<int32_t>(i)});
+    }
+    st->task_configs.clear();
+    auto conn = status_.connector(name);
+    status_.put_connector(name, StateInfo{runtime::kStopped, worker_id_, std::nullopt,
+                                          conn ? conn->version : std::nullopt});
+    return Status::OK();
+  });
+}
+
+Result<std::vector<std::string>> StandaloneHerder::active_topics(const std::string& name) {
+  return call<std::vector<std::string>>([this, name]() -> Result<std::vector<std::string>> {
+    if (!find(name)) return unknown_connector(name);
+    return status_.topics(name);
+  });
+}
+
+Status StandaloneHerder::reset_active_topics(const std::string& name) {
+  if (!config_.parsed().get_bool("topic.tracking.allow.reset")) {
+    return Status::conflict("Topic tracking reset is disabled.");
+  }
+  return call_status([this, name]() -> Status {
+    if (!find(name)) return unknown_connector(name);
+    status_.reset_topics(name);
+    return Status::OK();
+  });
+}
+
+Result<std::vector<PartitionOffset>> StandaloneHerder::sink_offsets(const std::string& name) {
+  auto admin = kafka::Admin::create(worker_.admin_settings(name, connectors_.at(name).config));
+  if (!admin.ok()) return admin.status();
+  rd_kafka_t* rk = admin->handle();
+  std::string group =
+      get_or(connectors_.at(name).config, "consumer.override.group.id", "connect-" + name);
+  rd_kafka_ListConsumerGroupOffsets_t* req =
+      rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
+  kafka::RdQueuePtr q(rd_kafka_queue_new(rk));
+  rd_kafka_ListConsumerGroupOffsets(rk, &req, 1, nullptr, q.get());
+  rd_kafka_ListConsumerGroupOffsets_destroy(req);
+  kafka::RdEventPtr ev(rd_kafka_queue_poll(q.get(), 30000));
+  if (!ev) return Status::timeout("Listing the consumer group offsets of " + group + " timed out");
+  if (rd_kafka_event_error(ev.get())) {
+    return kafka::from_error(rd_kafka_event_error(ev.get()), "listing consumer group offsets");
+  }
+  const rd_kafka_ListConsumerGroupOffsets_result_t* res =
+      rd_kafka_event_ListConsumerGroupOffsets_result(ev.get());
+  size_t n = 0;
+  const rd_kafka_group_result_t** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(res, &n);
+  std::vector<PartitionOffset> out;
+  for (size_t i = 0; i < n; ++i) {
+    const rd_kafka_topic_partition_list_t* parts = rd_kafka_group_result_partitions(groups[i]);
+    if (!parts) continue;
+    for (int j = 0; j < parts->cnt; ++j) {
+      const auto& p = parts->elems[j];
+      if (p.offset < 0) continue;
+      out.push_back({"{\"kafka_topic\":\"" + std::string(p.topic) +
+                         "\",\"kafka_partition\":" + std::to_string(p.partition) + "}",
+                     "{\"kafka_offset\":" + std::to_string(p.offset) + "}"});
+    }
+  }
+  return out;
+}
+
+Result<std::vector<PartitionOffset>> StandaloneHerder::connector_offsets(const std::string& name) {
+  return call<std::vector<PartitionOffset>>([this, name]() -> Result<std::vector<PartitionOffset>> {
+    ConnectorState* st = find(name);
+    if (!st) return unknown_connector(name);
+    if (st->kind == ConnectorKind::kSink) return sink_offsets(name);
+    auto stored = offsets_.list(name);
+    if (!stored.ok()) return stored.status();
+    std::vector<PartitionOffset> out;
+    for (const auto& s : *stored) {
+      out.push_back({storage::offset_map_to_json(s.partition), s.value});
+    }
+    return out;
+  });
+}
+
+Result<std::string> StandaloneHerder::modify_offsets(const std::string& name,
+                                                     std::vector<PartitionOffset> offsets,
+                                                     bool reset) {
+  ConnectorState* st = find(name);
+  if (!st) return unknown_connector(name);
+  if (st->target != TargetState::kStopped || !worker_.tasks_of(name).empty()) {
+    return Status::invalid_argument(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can "
+        "be done for the specified connector by issuing a 'PUT' request to the "
+        "'/connectors/" +
+        name + "/stop' endpoint");
+  }
+  if (st->kind == ConnectorKind::kSink) {
+    return Status::invalid_argument(
+        "Modifying the offsets of sink connectors is not supported by kanal yet; stop the "
+        "connector and use kafka-consumer-groups.sh on group connect-" +
+        name);
+  }
+  std::vector<storage::OffsetEntry> entries;
+  if (reset) {
+    auto stored = offsets_.list(name);
+    if (!stored.ok()) return stored.status();
+    for (const auto& s : *stored) entries.push_back({s.key, std::nullopt});
+  } else {
+    for (const auto& po : offsets) {
+      auto key = storage::decode_offset_key("[\"" + name + "\"," + po.partition_json + "]");
+      if (!key.ok())
+        return Status::invalid_argument("Invalid partition " + po.partition_json + ": " +
+                                        key.status().message());
+      auto enc = storage::encode_offset_key(name, key->partition);
+      if (!enc.ok()) return enc.status();
+      if (po.offset_json == "null") {
+        entries.push_back({*enc, std::nullopt});
+      } else {
+        auto v = storage::decode_offset_value(po.offset_json);
+        if (!v.ok() || !*v) return Status::invalid_argument("Invalid offset " + po.offset_json);
+        auto ev = storage::encode_offset_value(**v);
+        if (!ev.ok()) return ev.status();
+        entries.push_back({*enc, *ev});
+      }
+    }
+  }
+  Status s = offsets_.set(entries);
+  if (!s.ok()) return s;
+  return std::string(reset ? "The offsets for this connector have been reset successfully"
+                           : "The offsets for this connector have been altered successfully");
+}
+
+Result<std::string> StandaloneHerder::alter_connector_offsets(
+    const std::string& name, std::vector<PartitionOffset> offsets) {
+  return call<std::string>([this, name, offsets = std::move(offsets)]() mutable {
+    return modify_offsets(name, std::move(offsets), false);
+  });
+}
+
+Result<std::string> StandaloneHerder::reset_connector_offsets(const std::string& name) {
+  return call<std::string>([this, name]() { return modify_offsets(name, {}, true); });
+}
+
+std::vector<PluginInfo> StandaloneHerder::plugins(bool connectors_only) {
+  return catalog_.plugins(connectors_only);
+}
+
+Result<std::vector<ConfigKeyInfo>> StandaloneHerder::plugin_config(const std::string& plugin_class,
+                                                                   const std::string& version) {
+  auto p = catalog_.connector(plugin_class, version);
+  if (!p.ok()) return Status::not_found(p.status().message());
+  std::vector<ConfigKeyInfo> out;
+  for (const auto& k : (*p)->config_def().keys()) out.push_back(key_info(k));
+  return out;
+}
+
+Result<ConfigInfos> StandaloneHerder::validate_connector_config(const std::string& plugin_class,
+                                                                ConfigMap config) {
+  return validate_connector(config_, catalog_, converters_, transforms_, plugin_class, config);
+}
+
+}  // namespace kanal::herder

@@ -1,0 +1,105 @@
+// Runs one source task: poll() → transforms → converters → idempotent producer → delivery
+// reports → offsets committable once every earlier record of their source partition is
+// acknowledged → flushed to the OffsetBackingStore every offset.flush.interval.ms and on stop
+// (Kafka Connect's AbstractWorkerSourceTask / WorkerSourceTask, at-least-once).
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kafka/client.h"
+#include "runtime/converters.h"
+#include "runtime/error_handler.h"
+#include "runtime/instances.h"
+#include "runtime/offset_tracker.h"
+#include "runtime/task_runner.h"
+#include "storage/offset_store.h"
+#include "transforms/transform_chain.h"
+
+namespace kanal::runtime {
+
+// Decides which topics a source connector may create and how (topic.creation.*).
+struct TopicCreation {
+  bool enabled = false;
+  struct Group {
+    std::string name;
+    std::vector<std::string> include;  // regexes
+    std::vector<std::string> exclude;
+    int32_t partitions = -1;
+    int32_t replication_factor = -1;
+    config::ConfigMap configs;
+  };
+  std::vector<Group> groups;  // in topic.creation.groups order, then "default" last
+
+  static TopicCreation from_config(const config::ConfigMap& connector_config, bool worker_enabled);
+  // The group for `topic` (first match), or the default group.
+  const Group* group_for(const std::string& topic) const;
+};
+
+struct SourceTaskSetup {
+  TaskId id;
+  config::ConfigMap connector_config;
+  config::ConfigMap task_config;
+  config::ConfigMap producer_settings;  // full librdkafka producer settings
+  config::ConfigMap admin_settings;     // for topic creation
+  int64_t offset_flush_interval_ms = 60000;
+  int64_t offset_flush_timeout_ms = 5000;
+  bool topic_creation_enabled = true;  // worker's topic.creation.enable
+  std::unique_ptr<SourceTask> task;
+  TaskConverters converters;
+  transforms::TransformChain transforms;
+  storage::OffsetBackingStore* offsets = nullptr;  // outlives the runner
+};
+
+class SourceTaskRunner : public TaskRunner, private OffsetReader {
+ public:
+  SourceTaskRunner(SourceTaskSetup setup, StatusStore& status, std::string worker_id);
+  ~SourceTaskRunner() override;
+
+ protected:
+  void execute(std::stop_token stop) override;
+  void on_stop_requested() override;
+
+ private:
+  // A record between send and acknowledgement. Lives in in_flight_ (stable addresses).
+  struct InFlight {
+    data::SourceRecord record;  // as the task returned it (commitRecord gets this)
+    OffsetTracker::Handle handle;
+    bool done = false;
+    std::optional<RecordMetadata> metadata;
+    SourceTaskRunner* runner = nullptr;
+  };
+
+  // OffsetReader
+  std::optional<data::OrderedMap> offset(const data::OrderedMap& partition) override;
+
+  Status setup_producer();
+  static void delivery_cb(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  void on_delivery(const rd_kafka_message_t* msg);
+  // Transforms, converts and sends one record; false when the task must fail.
+  bool send(data::SourceRecord& record, std::stop_token stop);
+  Status ensure_topic(const std::string& topic);
+  void retire_done();
+  Status commit_offsets();
+
+  SourceTaskSetup setup_;
+  std::unique_ptr<ErrorHandler> errors_;
+  kafka::RdKafkaPtr producer_;
+  OffsetTracker tracker_;
+  std::deque<InFlight> in_flight_;
+  std::vector<data::SourceRecord> batch_;
+  data::SerializedData key_bytes_;
+  data::SerializedData value_bytes_;
+  data::SerializedData header_bytes_;
+  TopicCreation topic_creation_;
+  std::set<std::string> known_topics_;
+  Status producer_failure_;  // set by a delivery report the task must fail on
+  StatusStore& status_store_;
+};
+
+}  // namespace kanal::runtime
