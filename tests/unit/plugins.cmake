@@ -26,3 +26,10 @@ add_library(kanal_sdk_c99_check OBJECT ${CMAKE_CURRENT_LIST_DIR}/plugin_sdk_comp
 target_link_libraries(kanal_sdk_c99_check PRIVATE kanal::sdk)
 target_compile_options(kanal_sdk_c99_check PRIVATE -Wall -Wextra -pedantic -Werror)
 set_target_properties(kanal_sdk_c99_check PROPERTIES C_STANDARD 99 C_EXTENSIONS OFF)
+
+# The plugin guide's hello-world, built out of tree against the installed SDK and loaded.
+add_test(NAME plugin_sdk_install_test COMMAND ${CMAKE_COMMAND}
+  -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+  -DWORK_DIR=${PROJECT_BINARY_DIR}/sdk-install-test -DPROBE=$<TARGET_FILE:kanal_plugin_probe>
+  -P ${PROJECT_SOURCE_DIR}/tests/plugins/install/sdk_install_test.cmake)
+set_tests_properties(plugin_sdk_install_test PROPERTIES LABELS unit TIMEOUT 300)
