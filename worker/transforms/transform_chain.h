@@ -91,6 +91,11 @@ class TransformChain {
     bool negate = false;
   };
 
+  // Validates `connector_config` and, when `out` is not null and there is no error, moves the
+  // configured instances into it. Shared by create() and validate().
+  static ChainValidation build(const config::ConfigMap& connector_config,
+                               const TransformRegistry& registry, TransformChain* out);
+
   std::vector<std::unique_ptr<Predicate>> predicates_;  // owners before borrowers
   std::vector<Stage> stages_;
   std::string failed_class_;

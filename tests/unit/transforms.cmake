@@ -1,0 +1,5 @@
+# worker/transforms: Single Message Transforms, predicates and the transform chain.
+kanal_add_test(transforms_test LABEL unit
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/transforms_field_test.cc
+  LIBRARIES kanal::worker_transforms)
