@@ -1,0 +1,31 @@
+#include "rest/http_message.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace kanal::rest {
+
+HttpResponse error_response(int http_status, std::string_view message) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("error_code");
+  w.Int(http_status);
+  w.Key("message");
+  w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  w.EndObject();
+  return HttpResponse{http_status, buf.GetString(), {}};
+}
+
+HttpResponse error_response(const Status& status) {
+  if (status.ok()) return error_response(500, "Internal error: an OK status reported as an error");
+  return error_response(status.http_status(), status.message());
+}
+
+HttpResponse json_response(std::string json, int http_status) {
+  return HttpResponse{http_status, std::move(json), {}};
+}
+
+HttpResponse empty_response(int http_status) { return HttpResponse{http_status, {}, {}}; }
+
+}  // namespace kanal::rest
