@@ -7,6 +7,7 @@
 
 #include "plugins/connector_instance.h"
 #include "plugins/plugin_registry.h"
+#include "plugins/plugin_transforms.h"
 #include "plugins/task_instances.h"
 #include "support/temp_dir.h"
 
@@ -334,6 +335,37 @@ TEST(PluginLoaderTest, ScansAFolderOfPluginFolders) {
   EXPECT_TRUE(registry.find_connector("GoodSource").ok());
   EXPECT_TRUE(registry.find_connector("CSource").ok());
   EXPECT_EQ((*registry.find_connector("VersionedSource"))->version, "2.0.0");
+}
+
+TEST(PluginLoaderTest, RunsAPluginTransformationThroughTheWorkerInterface) {
+  PluginRegistry registry = scan({kPluginDir / "good"});
+  auto xform = PluginTransformation::create(
+      *registry.find("Uppercase", {PluginKind::kTransformation}), "orders|transforms.up");
+  ASSERT_TRUE(xform.ok()) << xform.status().to_string();
+  ASSERT_TRUE((*xform)->configure({}).ok());
+  data::SinkRecord keep = sink_record("t", 1, "hello");
+  data::SinkRecord drop = sink_record("t", 2, "drop");
+
+  auto kept = (*xform)->apply(keep, transforms::RecordKind::kSink);
+  auto dropped = (*xform)->apply(drop, transforms::RecordKind::kSink);
+
+  ASSERT_TRUE(kept.ok() && dropped.ok());
+  EXPECT_EQ(*kept, transforms::Outcome::kKeep);
+  EXPECT_EQ(keep.value, data::Value::string("HELLO"));
+  EXPECT_EQ(keep.topic, "t-up");
+  EXPECT_EQ(keep.headers.size(), 1u);
+  EXPECT_EQ(*dropped, transforms::Outcome::kDrop);
+}
+
+TEST(PluginLoaderTest, RunsAPluginPredicateThroughTheWorkerInterface) {
+  PluginRegistry registry = scan({kPluginDir / "good"});
+  auto pred = PluginPredicate::create(*registry.find("TopicIs", {PluginKind::kPredicate}),
+                                      "orders|predicates.is");
+  ASSERT_TRUE(pred.ok());
+  ASSERT_TRUE((*pred)->configure({{"topic", "t"}}).ok());
+
+  EXPECT_TRUE((*pred)->test(sink_record("t", 1, "x")));
+  EXPECT_FALSE((*pred)->test(sink_record("u", 1, "x")));
 }
 
 }  // namespace

@@ -175,7 +175,9 @@ Status SinkTaskInstance::put(const std::vector<data::SinkRecord>& batch) {
   view_ptrs_.clear();
   headers_.clear();
   header_ptrs_.clear();
-  headers_.reserve(header_total);  // no reallocation below: header pointers stay valid
+  // No reallocation below: each record's view points into both vectors.
+  headers_.reserve(header_total);
+  header_ptrs_.reserve(header_total);
   for (size_t i = 0; i < batch.size(); ++i) {
     const data::SinkRecord& r = batch[i];
     kanal_sink_record& v = views_[i];
