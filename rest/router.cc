@@ -143,11 +143,16 @@ HttpResponse Router::dispatch(const HttpRequest& request) const {
     head = true;
   }
   if (found == nullptr) {
-    if (allowed.empty()) return error_response(404, "HTTP 404 Not Found");
+    if (allowed.empty()) {
+      HttpResponse r = error_response(404, "HTTP 404 Not Found");
+      if (request.method == "HEAD") r.body.clear();
+      return r;
+    }
     HttpResponse r = error_response(405, "HTTP 405 Method Not Allowed");
     std::string allow;
     for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
     r.headers.emplace_back("Allow", allow);
+    if (request.method == "HEAD") r.body.clear();
     return r;
   }
   if (found->consumes_json && !request.content_type.empty() &&

@@ -84,6 +84,13 @@ TEST(RouterTest, Returns405WithAllowHeaderWhenMethodIsNotRegistered) {
   EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>("Allow", "GET, PUT")));
 }
 
+TEST(RouterTest, AnswersHeadWithoutBodyWhenRouteIsUnknown) {
+  HttpResponse r = sample_router().dispatch(HttpRequest{"HEAD", "/nothing", "", "", "", ""});
+
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, "");
+}
+
 TEST(RouterTest, Returns415WhenJsonRouteGetsOtherMediaType) {
   HttpResponse r =
       sample_router().dispatch(HttpRequest{"PUT", "/items/x", "", "a=b", "text/plain", ""});

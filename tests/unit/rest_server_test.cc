@@ -11,6 +11,7 @@
 #include "config/worker_config.h"
 #include "rest/testing/fake_herder.h"
 #include "rest/testing/http_client.h"
+#include "support/eventually.h"
 
 namespace kanal::rest {
 namespace {
@@ -76,6 +77,29 @@ TEST_F(RestServerTest, CreatesAndFindsConnectorWhenNameNeedsEncoding) {
   EXPECT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.headers["Location"], base_ + "/connectors/my%20sink");
   EXPECT_EQ(found.status, 200) << found.body;
+}
+
+TEST_F(RestServerTest, LogsOneAccessLineWhenServingRequest) {
+  start();
+  ::testing::internal::CaptureStderr();
+
+  testing::HttpResult r = request("GET", base_ + "/connectors/nope?x=1");
+
+  std::string log;
+  bool logged = kanal::testing::eventually(
+      [&] {
+        log += ::testing::internal::GetCapturedStderr();
+        ::testing::internal::CaptureStderr();
+        return log.find("event=rest.access") != std::string::npos;
+      },
+      std::chrono::seconds(5), [&] { return log; });
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(r.status, 404);
+  ASSERT_TRUE(logged);
+  EXPECT_NE(log.find("INFO access event=rest.access method=GET path=\"/connectors/nope?x=1\" "
+                     "status=404 duration_ms="),
+            std::string::npos)
+      << log;
 }
 
 TEST_F(RestServerTest, Returns204WithoutBodyWhenDeleting) {
