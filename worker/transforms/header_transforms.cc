@@ -17,7 +17,6 @@ const config::ConfigDef& drop_headers_config() {
     config::ConfigKey headers =
         key("headers", config::Type::kList, std::nullopt, config::Importance::kHigh,
             "The name of the headers to be removed.");
-    headers.validator = non_empty_list();
     d.define(std::move(headers));
     return d;
   }();
@@ -31,6 +30,7 @@ class DropHeaders final : public Transformation {
   Status configure(const ConfigMap& props) override {
     auto cfg = parse_config(config_def(), props);
     if (!cfg.ok()) return cfg.status();
+    KANAL_RETURN_IF_ERROR(require_non_empty_list(*cfg, "headers"));
     std::vector<std::string> list = cfg->get_list("headers");
     std::set<std::string> unique(list.begin(), list.end());
     headers_.assign(unique.begin(), unique.end());

@@ -15,7 +15,6 @@ const config::ConfigDef& mask_field_config() {
     config::ConfigDef d;
     config::ConfigKey fields = key("fields", config::Type::kList, std::nullopt,
                                    config::Importance::kHigh, "Names of fields to mask.");
-    fields.validator = non_empty_list();
     d.define(std::move(fields));
     config::ConfigKey replacement = null_default_key(
         "replacement", config::Type::kString, config::Importance::kLow,
@@ -38,6 +37,7 @@ class MaskField final : public Transformation {
   Status configure(const ConfigMap& props) override {
     auto cfg = parse_config(config_def(), props);
     if (!cfg.ok()) return cfg.status();
+    KANAL_RETURN_IF_ERROR(require_non_empty_list(*cfg, "fields"));
     fields_ = cfg->get_list("fields");
     if (cfg->has("replacement")) replacement_ = cfg->get_string("replacement");
     replace_null_ = cfg->get_bool("replace.null.with.default");

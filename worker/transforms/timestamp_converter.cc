@@ -98,6 +98,13 @@ class TimestampConverter final : public Transformation {
       format_ = std::move(compiled).value();
     }
     for (int optional = 0; optional < 2; ++optional) {
+      // Connect's predefined (OPTIONAL_)STRING/INT64 schemas for string and unix.
+      if (target_ == TsType::kString || target_ == TsType::kUnix) {
+        target_schema_[optional] = data::schemas::for_type(
+            target_ == TsType::kString ? data::SchemaType::kString : data::SchemaType::kInt64,
+            optional != 0);
+        continue;
+      }
       data::SchemaBuilder b = target_ == TsType::kString ? data::SchemaBuilder::string()
                               : target_ == TsType::kUnix ? data::SchemaBuilder::int64()
                               : target_ == TsType::kDate ? data::logical::date()

@@ -178,6 +178,12 @@ config::Validator non_empty_list() {
   return v;
 }
 
+Status require_non_empty_list(const config::ParsedConfig& cfg, std::string_view name) {
+  if (!cfg.get_list(name).empty()) return Status::OK();
+  return config_error("Configuration '" + std::string(name) +
+                      "' must not be empty. Valid values include: any non-empty value");
+}
+
 config::ConfigKey replace_null_with_default_key() {
   return key("replace.null.with.default", config::Type::kBoolean, "true",
              config::Importance::kMedium,

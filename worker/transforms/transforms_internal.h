@@ -107,6 +107,9 @@ config::ConfigKey null_default_key(std::string name, config::Type type,
                                    config::Importance importance, std::string doc);
 // NonEmptyListValidator: "Empty list".
 config::Validator non_empty_list();
+// Connect 4.x's check of a required non-empty list (ConfigDef.ValidList): kInvalidArgument
+// "Configuration 'fields' must not be empty. Valid values include: any non-empty value".
+Status require_non_empty_list(const config::ParsedConfig& cfg, std::string_view name);
 // The replace.null.with.default key (KIP-1040, 3.9).
 config::ConfigKey replace_null_with_default_key();
 

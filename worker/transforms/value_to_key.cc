@@ -15,7 +15,6 @@ const config::ConfigDef& value_to_key_config() {
     config::ConfigKey fields =
         key("fields", config::Type::kList, std::nullopt, config::Importance::kHigh,
             "Field names on the record value to extract as the record key.");
-    fields.validator = non_empty_list();
     d.define(std::move(fields));
     d.define(replace_null_with_default_key());
     return d;
@@ -30,6 +29,7 @@ class ValueToKey final : public Transformation {
   Status configure(const ConfigMap& props) override {
     auto cfg = parse_config(config_def(), props);
     if (!cfg.ok()) return cfg.status();
+    KANAL_RETURN_IF_ERROR(require_non_empty_list(*cfg, "fields"));
     fields_ = cfg->get_list("fields");
     replace_null_ = cfg->get_bool("replace.null.with.default");
     return Status::OK();
