@@ -113,7 +113,7 @@ void DatagenSinkTask::flush(const std::vector<kanal::TopicPartition>& offsets) {
 void DatagenSinkTask::stop() {
   if (!tracker_) return;
   SeqSummary s = tracker_->write_summary();
-  logger().info("event=datagen.sink.summary " + s.to_json());
+  logger().info("DatagenSink summary: " + s.to_json());
 }
 
 }  // namespace kanal::connectors

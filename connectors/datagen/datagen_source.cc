@@ -127,9 +127,9 @@ void DatagenSourceTask::start(const kanal::Config& config) {
     }
   }
   if (rate > 0) pacer_.emplace(rate / tasks_, RatePacer::Clock::now());
-  logger().info("event=datagen.source.start task=" + std::to_string(task_) +
-                " tasks=" + std::to_string(tasks_) + " share=" + std::to_string(share_) +
-                " next_seq=" + std::to_string(next_seq_));
+  logger().info("DatagenSource task " + std::to_string(task_) + " of " + std::to_string(tasks_) +
+                " starts at seq " + std::to_string(next_seq_) + ", producing " +
+                (share_ < 0 ? std::string("without end") : std::to_string(share_) + " in all"));
 }
 
 void DatagenSourceTask::stop() {

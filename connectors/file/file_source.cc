@@ -99,7 +99,7 @@ void FileStreamSourceTask::start(const kanal::Config& config) {
   if (filename_.empty()) {
     fd_ = STDIN_FILENO;
     owns_fd_ = false;
-    logger().debug("event=file.source.open input=stdin");
+    logger().debug("Reading standard input");
   }
 }
 
@@ -140,8 +140,8 @@ bool FileStreamSourceTask::open_input() {
   // Offsets count characters, so skipping reads and decodes the start of the file rather than
   // seeking: it stays right for non-ASCII text, where Kafka's byte skip would land too early.
   splitter_.skip(position);
-  logger().debug("event=file.source.open file=\"" + filename_ +
-                 "\" position=" + std::to_string(position));
+  logger().debug("Opened " + filename_ + " for reading, skipping to position " +
+                 std::to_string(position));
   return true;
 }
 
@@ -192,13 +192,12 @@ void FileStreamSourceTask::poll(std::vector<kanal::SourceRecord>& records) {
   if (!wait(std::chrono::milliseconds(0))) return;
   if (fd_ < 0 && !open_input()) {
     // Kafka warns on every poll; once is enough to tell the user, the rest is noise.
-    std::string line = "event=file.source.missing file=\"" + filename_ +
-                       "\" message=\"Couldn't find file for FileStreamSourceTask, sleeping to "
-                       "wait for it to be created\"";
+    std::string line = "Couldn't find file " + filename_ +
+                       " for FileStreamSourceTask, sleeping to wait for it to be created";
     if (missing_polls_++ == 0) {
       logger().warn(line);
     } else {
-      logger().debug(line + " repeated=" + std::to_string(missing_polls_));
+      logger().debug(line + " (repeated " + std::to_string(missing_polls_) + " times)");
     }
     wait(kIdleWait);
     return;
