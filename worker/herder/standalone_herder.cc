@@ -419,7 +419,10 @@ Result<PutResult> StandaloneHerder::put_connector_config(const std::string& name
     }
     logger_.info(created ? "connector.created" : "connector.updated", {{"connector", name}});
     (void)start_connector_and_tasks(name);
-    return PutResult{info_of(name, connectors_.at(name)), created};
+    PutResult result{info_of(name, connectors_.at(name)), created};
+    // Connect answers a create before the tasks exist: its body lists no tasks.
+    if (created) result.info.tasks.clear();
+    return result;
   });
 }
 

@@ -104,6 +104,11 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::start(int brokers) {
   return c;
 }
 
+Status EmbeddedCluster::create_topic(const std::string& topic, int partitions) {
+  rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, 1);
+  return from_error(err, "creating topic '" + topic + "' on the embedded cluster");
+}
+
 EmbeddedCluster::~EmbeddedCluster() {
   if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
 }

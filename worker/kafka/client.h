@@ -67,6 +67,9 @@ class EmbeddedCluster {
   static Result<std::unique_ptr<EmbeddedCluster>> start(int brokers = 1);
   ~EmbeddedCluster();
   const std::string& bootstrap() const { return bootstrap_; }
+  // Creates `topic` with `partitions` partitions (the mock cluster otherwise auto-creates
+  // topics with 4, which scrambles the order of unkeyed records across partitions).
+  Status create_topic(const std::string& topic, int partitions);
 
  private:
   EmbeddedCluster() = default;

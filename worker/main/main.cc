@@ -1,13 +1,17 @@
-// The `kanal` executable: argument parsing, configuration loading, signal handling.
+// The `kanal` executable: argument parsing, configuration loading, wiring and signal handling.
 //
-// Exit codes: 0 after a clean stop, 2 for bad usage or configuration (the message names the key
-// and the reason), 1 for a failure at run time (e.g. brokers unreachable at start-up).
+// Exit codes: 0 after a clean stop; 2 for bad usage or configuration (the message names the key
+// and the reason); 3 when a connector given on the command line cannot be created (as Connect's
+// connect-standalone); 1 for any other start-up failure (brokers unreachable, offsets file
+// unusable).
+#include <limits.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,8 +19,17 @@
 #include "common/log.h"
 #include "config/config_file.h"
 #include "config/worker_config.h"
+#include "data/converter.h"
+#include "herder/standalone_herder.h"
 #include "kafka/client.h"
+#include "plugins/plugin_registry.h"
+#include "rest/rest_server.h"
+#include "runtime/plugin_catalog.h"
+#include "runtime/status.h"
+#include "runtime/worker.h"
 #include "storage/internal_topics.h"
+#include "storage/sqlite_offset_store.h"
+#include "transforms/transform_registry.h"
 
 namespace {
 
@@ -28,6 +41,7 @@ using kanal::config::WorkerMode;
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitConnector = 3;
 
 const char* kUsage =
     "Usage:\n"
@@ -51,14 +65,14 @@ const kanal::log::Logger& logger() {
   return l;
 }
 
-int exit_code_for(const Status& s) {
-  return s.code() == Status::Code::kInvalidArgument ? kExitUsage : kExitFailure;
+int fail(const std::string& what, const Status& s, int code) {
+  std::fprintf(stderr, "kanal: %s: %s\n", what.c_str(), s.message().c_str());
+  logger().error("worker.start.failed", {{"reason", what + ": " + s.message()}});
+  return code;
 }
 
 int fail(const std::string& what, const Status& s) {
-  std::fprintf(stderr, "kanal: %s: %s\n", what.c_str(), s.message().c_str());
-  logger().error("worker.start.failed", {{"reason", what + ": " + s.message()}});
-  return exit_code_for(s);
+  return fail(what, s, s.code() == Status::Code::kInvalidArgument ? kExitUsage : kExitFailure);
 }
 
 // Blocks SIGINT/SIGTERM in every thread (call before starting any) so that the main thread
@@ -73,11 +87,116 @@ sigset_t block_stop_signals() {
   return set;
 }
 
-int wait_for_stop_signal(const sigset_t& set) {
+void wait_for_stop_signal(const sigset_t& set) {
   int sig = 0;
   sigwait(&set, &sig);
   logger().info("worker.stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-  return sig;
+}
+
+// The bundled plugins: <dir of the executable>/../plugins (the build tree and an installed
+// tree both have this layout), else the build-time path.
+std::vector<std::filesystem::path> plugin_path(const WorkerConfig& config) {
+  std::vector<std::filesystem::path> out;
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  std::filesystem::path bundled = KANAL_BUNDLED_PLUGIN_DIR;
+  if (n > 0) {
+    self[n] = '\0';
+    auto candidate = std::filesystem::path(self).parent_path().parent_path() / "plugins";
+    if (std::filesystem::is_directory(candidate)) bundled = candidate;
+  }
+  out.push_back(bundled);
+  for (const std::string& p : config.plugin_path()) out.emplace_back(p);
+  return out;
+}
+
+// "host:port" of an advertised URL "http://host:port/".
+std::string worker_id_from_url(std::string url) {
+  auto scheme = url.find("://");
+  if (scheme != std::string::npos) url = url.substr(scheme + 3);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+struct ConnectorFile {
+  std::string path;
+  ConfigMap config;
+};
+
+int run_standalone(const WorkerConfig& config, const std::vector<ConnectorFile>& files,
+                   const sigset_t& stop_signals) {
+  auto admin = kanal::kafka::Admin::create(config.internal_client_config());
+  if (!admin.ok()) return fail("Kafka admin client", admin.status());
+  auto cluster_id = admin->cluster_id(std::chrono::seconds(30));
+  if (!cluster_id.ok()) return fail("connecting to Kafka", cluster_id.status(), kExitFailure);
+  logger().info("kafka.connected", {{"cluster_id", *cluster_id}});
+
+  kanal::storage::SqliteOffsetStore offsets(
+      config.parsed().get_string("offset.storage.file.filename"));
+  Status opened = offsets.start();
+  if (!opened.ok()) return fail("offsets file", opened, kExitFailure);
+
+  kanal::plugins::PluginRegistry plugins =
+      kanal::plugins::PluginRegistry::scan(plugin_path(config));
+  kanal::data::ConverterRegistry converters = kanal::data::ConverterRegistry::with_builtins();
+  kanal::transforms::TransformRegistry transforms =
+      kanal::transforms::TransformRegistry::with_builtins();
+  kanal::runtime::RegistryCatalog catalog(plugins, converters, transforms);
+  kanal::runtime::MemoryStatusStore status;
+  kanal::runtime::Worker worker(
+      {&config, &catalog, &converters, &transforms, &offsets, &status, ""});
+  kanal::herder::StandaloneHerder herder(config, worker, status, offsets, catalog, converters,
+                                         transforms, "", *cluster_id);
+  kanal::rest::RestServer rest(config, herder);
+  Status served = rest.start();
+  if (!served.ok()) return fail("REST server", served, kExitFailure);
+  std::string worker_id = worker_id_from_url(rest.advertised_url());
+  worker.set_worker_id(worker_id);
+  herder.set_worker_id(worker_id);
+  herder.start();
+  logger().info("rest.started", {{"url", rest.advertised_url()}});
+
+  for (const ConnectorFile& f : files) {
+    std::string name = f.config.at("name");
+    std::optional<kanal::herder::TargetState> initial;
+    auto it = f.config.find("initial_state");
+    ConfigMap cfg = f.config;
+    if (it != f.config.end()) {
+      initial = kanal::herder::parse_target_state(it->second);
+      cfg.erase("initial_state");
+    }
+    auto created = herder.put_connector_config(name, cfg, false, initial);
+    if (!created.ok()) {
+      rest.stop();
+      herder.stop();
+      return fail("connector config '" + f.path + "'", created.status(), kExitConnector);
+    }
+  }
+  herder.set_ready();
+  logger().info("worker.started", {{"mode", "standalone"},
+                                   {"version", KANAL_VERSION},
+                                   {"worker_id", worker_id},
+                                   {"connectors", std::to_string(files.size())}});
+  wait_for_stop_signal(stop_signals);
+  rest.stop();
+  herder.stop();
+  offsets.stop();
+  logger().info("worker.stopped");
+  return kExitOk;
+}
+
+int run_distributed(const WorkerConfig& config, const sigset_t& stop_signals) {
+  auto admin = kanal::kafka::Admin::create(config.internal_client_config());
+  if (!admin.ok()) return fail("Kafka admin client", admin.status());
+  auto cluster_id = admin->cluster_id(std::chrono::seconds(30));
+  if (!cluster_id.ok()) return fail("connecting to Kafka", cluster_id.status(), kExitFailure);
+  logger().info("kafka.connected", {{"cluster_id", *cluster_id}});
+  Status topics = kanal::storage::ensure_internal_topics(config, *admin);
+  if (!topics.ok()) return fail("internal topics", topics);
+  logger().info("worker.started", {{"mode", "distributed"}, {"version", KANAL_VERSION}});
+  wait_for_stop_signal(stop_signals);
+  logger().info("worker.stopped");
+  return kExitOk;
 }
 
 int run(WorkerMode mode, const std::string& worker_path,
@@ -92,29 +211,40 @@ int run(WorkerMode mode, const std::string& worker_path,
     logger().warn("config.unused", {{"key", key}, {"file", worker_path}});
   }
 
-  std::vector<ConfigMap> connectors;
+  std::vector<ConnectorFile> connectors;
   for (const std::string& path : connector_paths) {
     auto c = kanal::config::load_config_file(path);
-    if (!c.ok()) return fail("connector config", c.status());
+    if (!c.ok()) return fail("connector config", c.status(), kExitConnector);
     for (const char* required : {"name", "connector.class"}) {
       auto it = c->find(required);
       if (it == c->end() || kanal::config::trim(it->second).empty()) {
         return fail("connector config '" + path + "'",
                     Status::invalid_argument(std::string("Missing required configuration \"") +
-                                             required + "\" which has no default value."));
+                                             required + "\" which has no default value."),
+                    kExitConnector);
       }
     }
-    connectors.push_back(std::move(c).value());
+    connectors.push_back({path, std::move(c).value()});
   }
 
   std::unique_ptr<kanal::kafka::EmbeddedCluster> embedded;
-  ConfigMap overrides;
   if (config->embedded_kafka()) {
     auto cluster = kanal::kafka::EmbeddedCluster::start();
     if (!cluster.ok()) return fail("embedded Kafka", cluster.status());
     embedded = std::move(cluster).value();
     logger().info("kafka.embedded.started", {{"bootstrap", embedded->bootstrap()},
                                              {"note", "development only, data is not kept"}});
+    // Topics the command-line connectors name get one partition, so the quickstart keeps the
+    // order of its lines end to end.
+    for (const ConnectorFile& f : connectors) {
+      for (const char* key : {"topic", "topics"}) {
+        auto it = f.config.find(key);
+        if (it == f.config.end()) continue;
+        for (const std::string& t : kanal::config::split_list(it->second)) {
+          (void)embedded->create_topic(t, 1);
+        }
+      }
+    }
     ConfigMap with_bootstrap = config->originals();
     with_bootstrap["bootstrap.servers"] = embedded->bootstrap();
     auto rebased = WorkerConfig::create(std::move(with_bootstrap), mode);
@@ -122,23 +252,8 @@ int run(WorkerMode mode, const std::string& worker_path,
     config = std::move(rebased);
   }
 
-  if (mode == WorkerMode::kDistributed) {
-    auto admin = kanal::kafka::Admin::create(config->internal_client_config());
-    if (!admin.ok()) return fail("Kafka admin client", admin.status());
-    auto cluster_id = admin->cluster_id(std::chrono::seconds(30));
-    if (!cluster_id.ok()) return fail("connecting to Kafka", cluster_id.status());
-    logger().info("kafka.connected", {{"cluster_id", *cluster_id}});
-    Status topics = kanal::storage::ensure_internal_topics(*config, *admin);
-    if (!topics.ok()) return fail("internal topics", topics);
-  }
-
-  logger().info("worker.started",
-                {{"mode", mode == WorkerMode::kStandalone ? "standalone" : "distributed"},
-                 {"version", KANAL_VERSION},
-                 {"connectors", std::to_string(connectors.size())}});
-  wait_for_stop_signal(stop_signals);
-  logger().info("worker.stopped");
-  return kExitOk;
+  if (mode == WorkerMode::kDistributed) return run_distributed(*config, stop_signals);
+  return run_standalone(*config, connectors, stop_signals);
 }
 
 }  // namespace

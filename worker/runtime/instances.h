@@ -115,6 +115,8 @@ class ConnectorPlugin {
   virtual std::string class_name() const = 0;
   virtual std::string version() const = 0;
   virtual ConnectorKind kind() const = 0;
+  // The task class Connect reports in task configs ("task.class").
+  virtual std::string task_class() const = 0;
   virtual const config::ConfigDef& config_def() const = 0;
   // Validates the plugin's own settings (Connector.validate) → one entry per defined key.
   virtual std::vector<config::ConfigValueInfo> validate(const ConfigMap& config) = 0;

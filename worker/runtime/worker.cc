@@ -90,7 +90,8 @@ Status Worker::start_connector(const std::string& name, const config::ConfigMap&
     logger_.error("connector.failed", {{"connector", name}, {"error", s.message()}});
     return s;
   }
-  connectors_[name] = ConnectorEntry{std::move(instance).value(), p->kind(), config, p->version()};
+  connectors_[name] =
+      ConnectorEntry{std::move(instance).value(), p->kind(), config, p->version(), p->task_class()};
   report(state == TargetState::kPaused ? kPaused : kRunning, std::nullopt, p->version());
   logger_.info("connector.started",
                {{"connector", name}, {"class", p->class_name()}, {"version", p->version()}});
@@ -107,6 +108,8 @@ Result<std::vector<config::ConfigMap>> Worker::connector_task_configs(const std:
   int32_t max_tasks = std::stoi(get_or(it->second.config, "tasks.max", "1"));
   auto configs = it->second.instance->task_configs(max_tasks);
   if (!configs.ok()) return configs.status();
+  // Connect adds the task class to every task config it stores.
+  for (auto& c : *configs) c.emplace("task.class", it->second.task_class);
   bool enforce = get_or(it->second.config, "tasks.max.enforce", "true") != "false";
   if (enforce && static_cast<int32_t>(configs->size()) > max_tasks) {
     return Status::invalid_argument("The connector " + name + " has generated " +

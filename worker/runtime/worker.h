@@ -71,6 +71,10 @@ class Worker {
   // Stops every task and connector (shutdown).
   void stop_all();
 
+  // This worker's advertised host:port, known once the REST server has bound its port. Call
+  // before starting anything.
+  void set_worker_id(std::string id) { s_.worker_id = std::move(id); }
+
   // Client settings for a connector's clients: worker `<kind>.*`, then the connector's
   // `<kind>.override.*` (the policy was checked at validation), then Connect's defaults.
   config::ConfigMap producer_settings(const std::string& connector, int32_t task,
@@ -86,6 +90,7 @@ class Worker {
     ConnectorKind kind;
     config::ConfigMap config;
     std::string version;
+    std::string task_class;
   };
 
   WorkerServices s_;
