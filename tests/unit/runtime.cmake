@@ -1,0 +1,3 @@
+kanal_add_test(runtime_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/runtime_test.cc
+  LIBRARIES kanal::worker_runtime)
