@@ -41,7 +41,7 @@ void validate_connection(const kanal::Config& config, kanal::Validation& out) {
     spec = parse_connection_url(config.get(kConnectionUrlConfig), config.get(kConnectionUserConfig),
                                 config.get(kConnectionPasswordConfig));
   } catch (const std::invalid_argument& e) {
-    out.add_error(kConnectionUrlConfig, e.what());
+    out.add_error(kConnectionUrlConfig, std::string(kConnectionUrlConfig) + ": " + e.what());
     return;
   }
   try {
@@ -50,8 +50,8 @@ void validate_connection(const kanal::Config& config, kanal::Validation& out) {
     std::string message = e.what();
     bool auth = message.find("password") != std::string::npos ||
                 message.find("authentication") != std::string::npos;
-    out.add_error(auth ? kConnectionPasswordConfig : kConnectionUrlConfig,
-                  "Could not connect to the database: " + message);
+    const char* key = auth ? kConnectionPasswordConfig : kConnectionUrlConfig;
+    out.add_error(key, std::string(key) + ": could not connect to the database: " + message);
   }
 }
 

@@ -1,0 +1,278 @@
+// JdbcSource and JdbcSink through `kanal standalone`, the real broker and real databases: SQLite
+// files in temporary directories and a PostgreSQL server from tests/support/postgres_server.h.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connectors/jdbc/database.h"
+#include "support/assertions.h"
+#include "support/broker_environment.h"
+#include "support/eventually.h"
+#include "support/kafka_client.h"
+#include "support/paths.h"
+#include "support/ports.h"
+#include "support/postgres_server.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace kanal::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using jdbc::Cell;
+using jdbc::Database;
+
+// One `kanal standalone` run with the given connector configs (name -> properties text).
+class Standalone {
+ public:
+  Standalone(const TempDir& dir, std::map<std::string, std::string> connectors)
+      : dir_(dir), connectors_(std::move(connectors)), port_(free_tcp_port()) {}
+  ~Standalone() { stop(); }
+
+  void start() {
+    std::string worker =
+        "bootstrap.servers=" + broker().bootstrap() +
+        "\nkey.converter=org.apache.kafka.connect.json.JsonConverter"
+        "\nvalue.converter=org.apache.kafka.connect.json.JsonConverter"
+        "\nkey.converter.schemas.enable=true\nvalue.converter.schemas.enable=true"
+        "\noffset.storage.file.filename=" +
+        (dir_ / "offsets.db").string() +
+        "\noffset.flush.interval.ms=200\nlisteners=http://127.0.0.1:" + std::to_string(port_) +
+        "\n";
+    ASSERT_TRUE(is_ok(write_file(dir_ / "worker.properties", worker)));
+    std::vector<std::string> args = {"standalone", (dir_ / "worker.properties").string()};
+    for (const auto& [name, props] : connectors_) {
+      auto path = dir_ / (name + ".properties");
+      ASSERT_TRUE(is_ok(write_file(path, "name=" + name + "\n" + props)));
+      args.push_back(path.string());
+    }
+    auto p = Process::spawn(
+        {.program = kanal_binary().string(), .args = args, .log_file = dir_ / "kanal.log"});
+    ASSERT_TRUE(is_ok(p));
+    process_.emplace(std::move(*p));
+  }
+
+  ExitStatus stop() {
+    if (!process_) return {};
+    ExitStatus s = process_->stop(30s);
+    process_.reset();
+    return s;
+  }
+
+  std::optional<ExitStatus> wait_exit(std::chrono::milliseconds timeout) {
+    return process_ ? process_->wait(timeout) : std::nullopt;
+  }
+
+  // GET /connectors/<name>/status through curl ("" when it does not answer).
+  std::string status(const std::string& connector) {
+    auto log = dir_ / "curl.out";
+    std::filesystem::remove(log);
+    auto p = Process::spawn({.program = "curl",
+                             .args = {"-s", "-m", "5",
+                                      "http://127.0.0.1:" + std::to_string(port_) + "/connectors/" +
+                                          connector + "/status"},
+                             .log_file = log});
+    if (!p.ok()) return "";
+    p->wait(10s);
+    auto text = read_file(log);
+    return text.ok() ? *text : "";
+  }
+
+  std::string log() const { return tail_of_file(dir_ / "kanal.log", 60); }
+
+ private:
+  const TempDir& dir_;
+  std::map<std::string, std::string> connectors_;
+  uint16_t port_;
+  std::optional<Process> process_;
+};
+
+std::vector<std::string> values_of(const std::string& topic) {
+  auto v = consume_values(broker().bootstrap(), topic, 10s);
+  return v.ok() ? *v : std::vector<std::string>{};
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += s + "\n";
+  return out;
+}
+
+// The value of "<field>": in a JSON payload, as text up to the next ',' or '}'.
+std::string json_field(const std::string& json, const std::string& field) {
+  size_t payload = json.find("\"payload\":");
+  size_t at = json.find("\"" + field + "\":", payload == std::string::npos ? 0 : payload);
+  if (at == std::string::npos) return "";
+  at += field.size() + 3;
+  size_t end = json.find_first_of(",}", at);
+  return json.substr(at, end - at);
+}
+
+std::unique_ptr<Database> sqlite(const TempDir& dir, const std::string& file) {
+  return jdbc::open_database(jdbc::parse_connection_url("jdbc:sqlite:" + (dir / file).string()));
+}
+
+std::string key_json(int64_t id) {
+  return "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"int64\",\"optional\":false,"
+         "\"field\":\"id\"}],\"optional\":false},\"payload\":{\"id\":" +
+         std::to_string(id) + "}}";
+}
+
+std::string value_json(int64_t id, const std::string& name, const std::string& note = "") {
+  std::string fields =
+      "[{\"type\":\"int64\",\"optional\":false,\"field\":\"id\"},"
+      "{\"type\":\"string\",\"optional\":false,\"field\":\"name\"},"
+      "{\"type\":\"bytes\",\"optional\":true,\"name\":\"org.apache.kafka.connect.data.Decimal\","
+      "\"version\":1,\"parameters\":{\"scale\":\"2\"},\"field\":\"price\"}";
+  std::string payload =
+      "{\"id\":" + std::to_string(id) + ",\"name\":\"" + name + "\",\"price\":\"ATk=\"";  // 3.13
+  if (!note.empty()) {
+    fields += ",{\"type\":\"string\",\"optional\":true,\"field\":\"note\"}";
+    payload += ",\"note\":\"" + note + "\"";
+  }
+  return "{\"schema\":{\"type\":\"struct\",\"fields\":" + fields +
+         "],\"optional\":false,\"name\":\"item\"},\"payload\":" + payload + "}}";
+}
+
+constexpr char kTombstone[] = "{\"schema\":null,\"payload\":null}";
+
+// --- SQLite ----------------------------------------------------------------------------------
+
+TEST(JdbcSqlitePipelineTest, SourceIncrementingResumesAfterRestartWithoutDuplicates) {
+  TempDir dir("kanal-jdbc-e2e");
+  const std::string prefix = unique_test_name() + "-";
+  const std::string topic = prefix + "orders";
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), topic)));
+  auto db = sqlite(dir, "shop.db");
+  db->execute(
+      "CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+      "name TEXT NOT NULL, price NUMERIC(8,2), created DATE, paid BOOLEAN, data BLOB)",
+      {});
+  auto add = [&](const std::string& name) {
+    db->execute(
+        "INSERT INTO orders (name, price, created, paid, data) VALUES "
+        "(?1, 12.5, '2024-03-01', 1, x'0102')",
+        {Cell::text(name)});
+  };
+  add("a");
+  add("b");
+  add("c");
+  std::map<std::string, std::string> connectors = {
+      {"sqlite-source",
+       "connector.class=JdbcSource\nconnection.url=jdbc:sqlite:" + (dir / "shop.db").string() +
+           "\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=" + prefix +
+           "\ntable.whitelist=orders\npoll.interval.ms=200\nbatch.max.rows=2\n"}};
+  Standalone kanal(dir, connectors);
+  kanal.start();
+
+  ASSERT_TRUE(eventually([&] { return values_of(topic).size() >= 3; }, 60s,
+                         [&] { return joined(values_of(topic)) + kanal.log(); }));
+  add("d");
+  ASSERT_TRUE(eventually([&] { return values_of(topic).size() >= 4; }, 30s,
+                         [&] { return joined(values_of(topic)); }));
+  std::string first = values_of(topic)[0];
+  EXPECT_NE(first.find("{\"type\":\"int64\",\"optional\":false,\"field\":\"id\"}"),
+            std::string::npos)
+      << first;
+  EXPECT_NE(first.find("\"name\":\"org.apache.kafka.connect.data.Decimal\""), std::string::npos)
+      << first;
+  EXPECT_NE(first.find("\"name\":\"org.apache.kafka.connect.data.Date\""), std::string::npos)
+      << first;
+  EXPECT_NE(first.find("{\"type\":\"boolean\",\"optional\":true,\"field\":\"paid\"}"),
+            std::string::npos)
+      << first;
+  EXPECT_NE(first.find("\"name\":\"orders\""), std::string::npos) << first;
+  EXPECT_EQ(json_field(first, "id"), "1");
+  EXPECT_EQ(json_field(first, "price"), "\"BOI=\"");  // 1250 at scale 2
+  EXPECT_EQ(json_field(first, "created"), "19783");
+  EXPECT_EQ(json_field(first, "data"), "\"AQI=\"");
+
+  ASSERT_TRUE(kanal.stop().exited) << kanal.log();
+  add("e");
+  Standalone again(dir, connectors);
+  again.start();
+  ASSERT_TRUE(eventually([&] { return values_of(topic).size() >= 5; }, 60s,
+                         [&] { return joined(values_of(topic)) + again.log(); }));
+  std::this_thread::sleep_for(1s);  // several polls: nothing else may arrive
+
+  std::vector<std::string> all = values_of(topic);
+  std::vector<std::string> ids;
+  for (const std::string& v : all) ids.push_back(json_field(v, "id"));
+  EXPECT_EQ(ids, (std::vector<std::string>{"1", "2", "3", "4", "5"})) << joined(all);
+}
+
+TEST(JdbcSqlitePipelineTest, SinkUpsertsDeletesCreatesAndEvolvesTable) {
+  TempDir dir("kanal-jdbc-e2e");
+  const std::string topic = unique_test_name();
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), topic)));
+  Standalone kanal(
+      dir, {{"sqlite-sink", "connector.class=JdbcSink\ntopics=" + topic +
+                                "\nconnection.url=jdbc:sqlite:" + (dir / "out.db").string() +
+                                "\ninsert.mode=upsert\npk.mode=record_key\n"
+                                "pk.fields=id\nauto.create=true\nauto.evolve=true\n"
+                                "delete.enabled=true\ntable.name.format=items\n"}});
+  kanal.start();
+
+  ASSERT_TRUE(is_ok(produce_keyed(broker().bootstrap(), topic,
+                                  {{key_json(1), value_json(1, "a")},
+                                   {key_json(2), value_json(2, "b")},
+                                   {key_json(1), value_json(1, "a2")},
+                                   {key_json(2), kTombstone},
+                                   {key_json(3), value_json(3, "c", "new")}})));
+
+  auto db = sqlite(dir, "out.db");
+  auto rows = [&] {
+    try {
+      return db->query("SELECT id, name, price, note FROM items ORDER BY id", {}).rows;
+    } catch (const jdbc::DbError&) {
+      return std::vector<std::vector<Cell>>{};
+    }
+  };
+  auto describe = [&] {
+    std::string out;
+    for (auto& r : rows()) out += std::to_string(r[0].i) + ":" + r[1].s + " ";
+    return out + "\n" + kanal.log();
+  };
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = rows();
+        return r.size() == 2 && r[1][0].i == 3;
+      },
+      60s, describe));
+  auto r = rows();
+  EXPECT_EQ(r[0][0].i, 1);
+  EXPECT_EQ(r[0][1].s, "a2");
+  EXPECT_EQ(r[0][2].kind, Cell::Kind::kReal);
+  EXPECT_DOUBLE_EQ(r[0][2].d, 3.13);
+  EXPECT_TRUE(r[0][3].is_null());
+  EXPECT_EQ(r[1][3].s, "new");
+  auto cols = db->table_columns("items");
+  ASSERT_EQ(cols.size(), 4u);
+  EXPECT_EQ(cols[3].name, "note");
+}
+
+TEST(JdbcSqlitePipelineTest, RefusesConnectorWhoseDatabaseCannotBeOpened) {
+  TempDir dir("kanal-jdbc-e2e");
+  Standalone kanal(dir, {{"bad-source", "connector.class=JdbcSource\nconnection.url=jdbc:sqlite:" +
+                                            (dir / "missing" / "x.db").string() +
+                                            "\nmode=bulk\ntopic.prefix=x-\n"}});
+  kanal.start();
+
+  auto exit = kanal.wait_exit(60s);
+
+  ASSERT_TRUE(exit.has_value()) << kanal.log();
+  EXPECT_EQ(exit->code, 3) << kanal.log();
+  std::string log = kanal.log();
+  EXPECT_NE(log.find("connection.url"), std::string::npos) << log;
+  EXPECT_NE(log.find("unable to open database file"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace kanal::testing
