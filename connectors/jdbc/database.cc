@@ -242,6 +242,9 @@ class PostgresDatabase : public Database {
                         spec.database + ": " + message,
                     true);
     }
+    // NOTICEs ("table does not exist, skipping") are not errors; keep them off stderr.
+    PQsetNoticeProcessor(
+        conn_.get(), [](void*, const char*) {}, nullptr);
     execute("SET TIME ZONE 'UTC'", {});
     execute("SET DateStyle TO ISO, YMD", {});
   }
@@ -346,8 +349,11 @@ class PostgresDatabase : public Database {
       c.name = row[0].s;
       c.type_name = row[1].s;
       c.nullable = row[2].s == "YES";
-      if (!row[3].is_null()) c.precision = static_cast<int32_t>(std::stol(row[3].s));
-      if (!row[4].is_null()) c.scale = static_cast<int32_t>(std::stol(row[4].s));
+      auto number = [](const Cell& cell) {
+        return static_cast<int32_t>(cell.kind == Cell::Kind::kInt ? cell.i : std::stol(cell.s));
+      };
+      if (!row[3].is_null()) c.precision = number(row[3]);
+      if (!row[4].is_null()) c.scale = number(row[4]);
       out.push_back(std::move(c));
     }
     return out;

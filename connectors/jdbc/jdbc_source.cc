@@ -464,10 +464,12 @@ void JdbcSourceTask::poll(std::vector<kanal::SourceRecord>& records) {
         conn_.fail(e, "JdbcSourceTask query of " + (t.table.empty() ? query_ : t.table));
       }
     } catch (const kanal::RetriableError& e) {
-      // Connect retries poll() at once: pace the reconnects by connection.backoff.ms.
+      // Retried here rather than by the worker (whose retries of poll() depend on
+      // errors.retry.timeout), paced by connection.backoff.ms; after connection.attempts
+      // failures in a row ManagedConnection throws the error that fails the task.
       retry_at_ = Clock::now() + std::chrono::milliseconds(conn_.backoff_ms());
       logger().warn(e.what());
-      throw;
+      return;
     }
   }
   emit(t, records);

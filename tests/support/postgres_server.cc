@@ -102,7 +102,6 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
                       "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"},
                      s->dir_ / "initdb.log", s->dir_.path());
   if (Status st = run(initdb, 120s); !st.ok()) return st;
-  if (Status st = chown_to_server_user(s->log_); !st.ok()) return st;
   s->port_ = free_tcp_port();
   if (Status st = s->spawn_server(); !st.ok()) return st;
   if (Status st = s->wait_ready(); !st.ok()) return st;
