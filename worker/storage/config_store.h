@@ -150,7 +150,6 @@ class ConfigStore {
 
   const Options options_;
   const log::Logger log_;
-  std::unique_ptr<KafkaBasedLog> log_store_;
 
   mutable std::mutex mu_;
   ConfigSnapshot state_;  // guarded by mu_
@@ -158,6 +157,9 @@ class ConfigStore {
   std::map<std::string, std::map<int32_t, config::ConfigMap>> staged_;  // guarded by mu_
   Listener* listener_ = nullptr;                                        // guarded by mu_
   bool started_ = false;                                                // guarded by mu_
+
+  // Last: its thread calls back into the state above, which must outlive it.
+  std::unique_ptr<KafkaBasedLog> log_store_;
 };
 
 }  // namespace kanal::storage

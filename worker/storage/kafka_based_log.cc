@@ -302,14 +302,23 @@ void KafkaBasedLog::run(std::stop_token stop) {
 }
 
 Result<std::vector<int64_t>> KafkaBasedLog::end_offsets(steady_clock::time_point deadline) {
+  // Asked through the producer's connections: a broker answers one connection's requests in
+  // order, so behind the consumer's long-polling fetch each answer would wait up to
+  // fetch.wait.max.ms.
   std::vector<int64_t> ends(partitions_, 0);
   for (int p = 0; p < partitions_; ++p) {
     int64_t low = 0;
     int64_t high = 0;
-    KANAL_RETURN_IF_ERROR(kafka::from_error(
-        rd_kafka_query_watermark_offsets(consumer_.get(), options_.topic.c_str(), p, &low, &high,
-                                         remaining_ms(deadline)),
-        "end offset of partition " + std::to_string(p) + " of topic '" + options_.topic + "'"));
+    while (true) {
+      Status asked = kafka::from_error(
+          rd_kafka_query_watermark_offsets(producer_.get(), options_.topic.c_str(), p, &low, &high,
+                                           remaining_ms(deadline)),
+          "end offset of partition " + std::to_string(p) + " of topic '" + options_.topic + "'");
+      if (asked.ok()) break;
+      // A new topic's leaders are still being elected, or leadership is moving: ask again.
+      if (!asked.retriable() || steady_clock::now() >= deadline) return asked;
+      std::this_thread::sleep_for(milliseconds(50));
+    }
     ends[p] = high;
   }
   return ends;

@@ -60,7 +60,6 @@ class KafkaOffsetStore final : public OffsetBackingStore {
 
   const Options options_;
   const log::Logger log_;
-  std::unique_ptr<KafkaBasedLog> log_store_;
 
   mutable std::mutex mu_;
   struct Stored {
@@ -71,6 +70,9 @@ class KafkaOffsetStore final : public OffsetBackingStore {
   std::map<std::string, Stored> data_;  // guarded by mu_; by key bytes
   uint64_t next_order_ = 0;             // guarded by mu_
   bool started_ = false;                // guarded by mu_
+
+  // Last: its thread calls back into the state above, which must outlive it.
+  std::unique_ptr<KafkaBasedLog> log_store_;
 };
 
 }  // namespace kanal::storage

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 #include <utility>
@@ -324,7 +325,13 @@ Status StatusTopicStore::refresh(std::chrono::milliseconds timeout) {
   if (!log_store_) {
     return Status::internal("Status topic '" + options_.topic + "' is not open");
   }
-  return log_store_->read_to_end(timeout);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Writes do not wait for their acknowledgement: flush first, or the end offsets read_to_end
+  // captures may not cover them yet.
+  KANAL_RETURN_IF_ERROR(log_store_->flush(timeout));
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return log_store_->read_to_end(std::max(left, std::chrono::milliseconds(1)));
 }
 
 void StatusTopicStore::apply(const LogRecord& record) {

@@ -114,7 +114,6 @@ class StatusTopicStore final : public runtime::StatusStore {
 
   const Options options_;
   const log::Logger log_;
-  std::unique_ptr<KafkaBasedLog> log_store_;
 
   mutable std::mutex mu_;
   int32_t generation_ = -1;                                           // guarded by mu_
@@ -123,6 +122,9 @@ class StatusTopicStore final : public runtime::StatusStore {
   std::map<std::string, std::map<std::string, TopicStatus>> topics_;  // guarded by mu_
   // Per key, the number of writes issued: a retry goes out only while it is the latest.
   std::map<std::string, uint64_t> sequences_;  // guarded by mu_
+
+  // Last: its thread calls back into the state above, which must outlive it.
+  std::unique_ptr<KafkaBasedLog> log_store_;
 };
 
 }  // namespace kanal::storage
