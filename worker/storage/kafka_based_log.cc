@@ -70,10 +70,14 @@ Status KafkaBasedLog::start(milliseconds timeout) {
   const std::string& topic = options_.topic;
 
   // Connect's KafkaBasedLog producer: acks=all and idempotence so a retried send is written once;
-  // murmur2_random so a key lands in the partition Java's default partitioner picks.
-  auto producer_conf = kafka::make_conf(
-      merged({{"acks", "all"}, {"enable.idempotence", "true"}, {"partitioner", "murmur2_random"}},
-             options_.client_settings, options_.producer_overrides));
+  // murmur2_random so a key lands in the partition Java's default partitioner picks; never
+  // auto-create the topic (it would not be compacted).
+  auto producer_conf =
+      kafka::make_conf(merged({{"acks", "all"},
+                               {"enable.idempotence", "true"},
+                               {"partitioner", "murmur2_random"},
+                               {"allow.auto.create.topics", "false"}},
+                              options_.client_settings, options_.producer_overrides));
   if (!producer_conf.ok()) return producer_conf.status().with_context("topic '" + topic + "'");
   rd_kafka_conf_set_dr_msg_cb(producer_conf->get(), on_delivery);
   auto producer = kafka::make_client(RD_KAFKA_PRODUCER, producer_conf.value());
@@ -327,6 +331,7 @@ Result<std::vector<int64_t>> KafkaBasedLog::end_offsets(steady_clock::time_point
 Result<int> KafkaBasedLog::fetch_partition_count(steady_clock::time_point deadline) {
   const std::string& topic = options_.topic;
   RdTopicPtr rkt(rd_kafka_topic_new(consumer_.get(), topic.c_str(), nullptr));
+  bool unknown = false;  // the brokers said the topic does not exist
   while (true) {
     const rd_kafka_metadata_t* raw = nullptr;
     rd_kafka_resp_err_t err =
@@ -336,13 +341,14 @@ Result<int> KafkaBasedLog::fetch_partition_count(steady_clock::time_point deadli
       RdMetadataPtr md(raw);
       if (md->topic_cnt == 1) {
         topic_err = md->topics[0].err;
+        unknown = topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
         if (topic_err == RD_KAFKA_RESP_ERR_NO_ERROR && md->topics[0].partition_cnt > 0) {
           return md->topics[0].partition_cnt;
         }
       }
     }
     if (steady_clock::now() >= deadline) {
-      if (topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+      if (unknown) {
         return Status::not_found("Topic '" + topic +
                                  "' does not exist; the distributed worker creates its internal "
                                  "topics at start-up, check the *.storage.topic settings");
