@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connectors/jdbc/database.h"
+#include "connectors/jdbc/sql_builder.h"
 #include "support/assertions.h"
 #include "support/broker_environment.h"
 #include "support/eventually.h"
@@ -272,6 +273,207 @@ TEST(JdbcSqlitePipelineTest, RefusesConnectorWhoseDatabaseCannotBeOpened) {
   std::string log = kanal.log();
   EXPECT_NE(log.find("connection.url"), std::string::npos) << log;
   EXPECT_NE(log.find("unable to open database file"), std::string::npos) << log;
+}
+
+// --- PostgreSQL ------------------------------------------------------------------------------
+
+class JdbcPostgresPipelineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!PostgresServer::bin_dir()) return;
+    auto s = PostgresServer::start();
+    ASSERT_TRUE(is_ok(s));
+    server_ = std::move(*s).release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (!PostgresServer::bin_dir()) GTEST_SKIP() << "PostgreSQL server binaries not installed";
+    ASSERT_NE(server_, nullptr);
+  }
+  static std::unique_ptr<Database> open() {
+    return jdbc::open_database(jdbc::parse_connection_url(
+        server_->jdbc_url(), PostgresServer::kUser, PostgresServer::kPassword));
+  }
+  static std::string connection(const std::string& password = PostgresServer::kPassword) {
+    return "connection.url=" + server_->jdbc_url() + "\nconnection.user=" + PostgresServer::kUser +
+           "\nconnection.password=" + password + "\n";
+  }
+
+  static PostgresServer* server_;
+};
+
+PostgresServer* JdbcPostgresPipelineTest::server_ = nullptr;
+
+TEST_F(JdbcPostgresPipelineTest, SourceTimestampIncrementingSeesInsertsAndUpdatesAndResumes) {
+  TempDir dir("kanal-jdbc-e2e");
+  const std::string prefix = unique_test_name() + "-";
+  const std::string topic = prefix + "events";
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), topic)));
+  auto db = open();
+  db->execute(
+      "CREATE TABLE events (id SERIAL PRIMARY KEY, name TEXT NOT NULL, "
+      "amount NUMERIC(10,2), updated TIMESTAMP NOT NULL DEFAULT now())",
+      {});
+  db->execute("INSERT INTO events (name, amount) VALUES ('a', 1.50), ('b', NULL)", {});
+  std::map<std::string, std::string> connectors = {
+      {"pg-source", "connector.class=dev.kanal.connect.jdbc.JdbcSourceConnector\n" + connection() +
+                        "mode=timestamp+incrementing\nincrementing.column.name=id\n"
+                        "timestamp.column.name=updated\ntable.include.list=events\n"
+                        "topic.prefix=" +
+                        prefix + "\npoll.interval.ms=200\n"}};
+  Standalone kanal(dir, connectors);
+  kanal.start();
+
+  ASSERT_TRUE(eventually([&] { return values_of(topic).size() >= 2; }, 60s,
+                         [&] { return joined(values_of(topic)) + kanal.log(); }));
+  db->execute("UPDATE events SET name = 'a2', updated = now() WHERE id = 1", {});
+  ASSERT_TRUE(eventually([&] { return values_of(topic).size() >= 3; }, 30s,
+                         [&] { return joined(values_of(topic)) + kanal.log(); }));
+  std::string first = values_of(topic)[0];
+  EXPECT_NE(first.find("{\"type\":\"int32\",\"optional\":false,\"field\":\"id\"}"),
+            std::string::npos)
+      << first;
+  EXPECT_NE(first.find("\"name\":\"org.apache.kafka.connect.data.Timestamp\""), std::string::npos)
+      << first;
+  EXPECT_NE(first.find("\"parameters\":{\"scale\":\"2\"}"), std::string::npos) << first;
+  EXPECT_EQ(json_field(first, "amount"), "\"AJY=\"");  // 150 at scale 2
+  EXPECT_EQ(json_field(values_of(topic)[2], "name"), "\"a2\"");
+
+  ASSERT_TRUE(kanal.stop().exited) << kanal.log();
+  db->execute("INSERT INTO events (name) VALUES ('c')", {});
+  Standalone again(dir, connectors);
+  again.start();
+  ASSERT_TRUE(eventually([&] { return values_of(topic).size() >= 4; }, 60s,
+                         [&] { return joined(values_of(topic)) + again.log(); }));
+  std::this_thread::sleep_for(1s);
+
+  std::vector<std::string> ids;
+  for (const std::string& v : values_of(topic)) ids.push_back(json_field(v, "id"));
+  EXPECT_EQ(ids, (std::vector<std::string>{"1", "2", "1", "3"})) << joined(values_of(topic));
+}
+
+TEST_F(JdbcPostgresPipelineTest, SourceIncrementingSpreadsTablesOverTasks) {
+  TempDir dir("kanal-jdbc-e2e");
+  const std::string prefix = unique_test_name() + "-";
+  auto db = open();
+  for (const std::string t : {"left_t", "right_t"}) {
+    ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), prefix + t)));
+    db->execute("CREATE TABLE " + t + " (id BIGSERIAL PRIMARY KEY, v BYTEA, d DATE)", {});
+    db->execute("INSERT INTO " + t + " (v, d) VALUES ('\\x0102', '1970-01-03'), (NULL, NULL)", {});
+  }
+  Standalone kanal(dir, {{"pg-inc", "connector.class=JdbcSource\n" + connection() +
+                                        "mode=incrementing\nincrementing.column.name=id\n"
+                                        "table.whitelist=left_t,right_t\ntasks.max=2\n"
+                                        "topic.prefix=" +
+                                        prefix + "\npoll.interval.ms=200\n"}});
+  kanal.start();
+
+  for (const std::string t : {"left_t", "right_t"}) {
+    ASSERT_TRUE(eventually([&] { return values_of(prefix + t).size() >= 2; }, 60s,
+                           [&] { return joined(values_of(prefix + t)) + kanal.log(); }));
+    std::string v = values_of(prefix + t)[0];
+    EXPECT_EQ(json_field(v, "v"), "\"AQI=\"") << v;
+    EXPECT_EQ(json_field(v, "d"), "2") << v;
+  }
+  std::string status = kanal.status("pg-inc");
+  EXPECT_NE(status.find("\"id\":1"), std::string::npos) << status;  // two tasks run
+}
+
+TEST_F(JdbcPostgresPipelineTest, SinkUpsertsDeletesCreatesAndEvolvesTable) {
+  TempDir dir("kanal-jdbc-e2e");
+  // A dot in a table name separates the schema, so the topic has none.
+  std::string topic = unique_test_name();
+  std::replace(topic.begin(), topic.end(), '.', '_');
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), topic)));
+  Standalone kanal(dir,
+                   {{"pg-sink", "connector.class=JdbcSink\ntopics=" + topic + "\n" + connection() +
+                                    "insert.mode=upsert\npk.mode=record_key\n"
+                                    "pk.fields=id\nauto.create=true\nauto.evolve=true\n"
+                                    "delete.enabled=true\ntable.name.format=sink_${topic}\n"}});
+  kanal.start();
+
+  ASSERT_TRUE(is_ok(produce_keyed(broker().bootstrap(), topic,
+                                  {{key_json(1), value_json(1, "a")},
+                                   {key_json(2), value_json(2, "b")},
+                                   {key_json(1), value_json(1, "a2")},
+                                   {key_json(2), kTombstone},
+                                   {key_json(3), value_json(3, "c", "new")}})));
+
+  auto db = open();
+  const std::string table = "sink_" + topic;
+  auto rows = [&] {
+    try {
+      return db
+          ->query("SELECT id, name, price, note FROM " +
+                      jdbc::quote_table(jdbc::DbKind::kPostgres, table) + " ORDER BY id",
+                  {})
+          .rows;
+    } catch (const jdbc::DbError&) {
+      return std::vector<std::vector<Cell>>{};
+    }
+  };
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = rows();
+        return r.size() == 2 && r[1][0].i == 3;
+      },
+      60s, [&] { return kanal.log(); }));
+  auto r = rows();
+  EXPECT_EQ(r[0][1].s, "a2");
+  EXPECT_EQ(r[0][2].s, "3.13");
+  EXPECT_TRUE(r[0][3].is_null());
+  EXPECT_EQ(r[1][3].s, "new");
+}
+
+TEST_F(JdbcPostgresPipelineTest, RefusesConnectorWithWrongPassword) {
+  TempDir dir("kanal-jdbc-e2e");
+  Standalone kanal(
+      dir, {{"pg-bad", "connector.class=JdbcSink\ntopics=x\n" + connection("not-the-password")}});
+  kanal.start();
+
+  auto exit = kanal.wait_exit(60s);
+
+  ASSERT_TRUE(exit.has_value()) << kanal.log();
+  EXPECT_EQ(exit->code, 3) << kanal.log();
+  std::string log = kanal.log();
+  EXPECT_NE(log.find("connection.password"), std::string::npos) << log;
+  EXPECT_NE(log.find("password authentication failed for user \"kanal\""), std::string::npos)
+      << log;
+}
+
+TEST_F(JdbcPostgresPipelineTest, SourceTaskRetriesThenFailsWhenDatabaseIsLost) {
+  TempDir dir("kanal-jdbc-e2e");
+  const std::string prefix = unique_test_name() + "-";
+  auto db = open();
+  db->execute("CREATE TABLE lost (id SERIAL PRIMARY KEY)", {});
+  db->execute("INSERT INTO lost DEFAULT VALUES", {});
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), prefix + "lost")));
+  Standalone kanal(dir, {{"pg-lost", "connector.class=JdbcSource\n" + connection() +
+                                         "mode=incrementing\nincrementing.column.name=id\n"
+                                         "table.whitelist=lost\ntopic.prefix=" +
+                                         prefix +
+                                         "\npoll.interval.ms=100\nconnection.attempts=3\n"
+                                         "connection.backoff.ms=300\n"}});
+  kanal.start();
+  ASSERT_TRUE(eventually([&] { return values_of(prefix + "lost").size() >= 1; }, 60s,
+                         [&] { return kanal.log(); }));
+
+  ASSERT_TRUE(is_ok(server_->stop()));
+  std::string status;
+  bool failed = eventually(
+      [&] {
+        status = kanal.status("pg-lost");
+        return status.find("FAILED") != std::string::npos;
+      },
+      60s, [&] { return status + "\n" + kanal.log(); });
+  ASSERT_TRUE(is_ok(server_->restart()));
+
+  ASSERT_TRUE(failed);
+  EXPECT_NE(status.find("3 times in a row"), std::string::npos) << status;
+  EXPECT_NE(kanal.log().find("attempt 1 of 3"), std::string::npos) << kanal.log();
 }
 
 }  // namespace
