@@ -144,6 +144,84 @@ std::string value_json(int64_t id, const std::string& name, const std::string& n
 
 constexpr char kTombstone[] = "{\"schema\":null,\"payload\":null}";
 
+// Runs one connector per source mode, each over its own table of `db`, and checks that inserts
+// and updates made while they run arrive as each mode promises. `now` is the database's
+// current-timestamp expression with sub-second precision.
+void check_every_source_mode(Database& db, const std::string& connection, const std::string& now,
+                             const TempDir& dir) {
+  const std::string prefix = unique_test_name() + "-";
+  const std::vector<std::string> modes = {"bulk", "incrementing", "timestamp",
+                                          "timestamp+incrementing"};
+  std::map<std::string, std::string> connectors;
+  auto table_of = [](const std::string& mode) {
+    std::string t = "mode_" + mode;
+    std::replace(t.begin(), t.end(), '+', '_');
+    return t;
+  };
+  for (const std::string& mode : modes) {
+    std::string table = table_of(mode);
+    ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), prefix + table)));
+    db.execute("CREATE TABLE " + table +
+                   " (id INTEGER PRIMARY KEY, name TEXT NOT NULL, updated TIMESTAMP NOT NULL)",
+               {});
+    db.execute("INSERT INTO " + table + " VALUES (1, 'a', " + now + "), (2, 'b', " + now + ")", {});
+    connectors["src-" + table] = "connector.class=JdbcSource\n" + connection + "mode=" + mode +
+                                 "\nincrementing.column.name=id\ntimestamp.column.name=updated"
+                                 "\ntable.whitelist=" +
+                                 table + "\ntopic.prefix=" + prefix +
+                                 "\npoll.interval.ms=" + (mode == "bulk" ? "2000" : "200") + "\n";
+  }
+  Standalone kanal(dir, connectors);
+  kanal.start();
+  auto ids = [&](const std::string& mode) {
+    std::vector<std::string> out;
+    for (const std::string& v : values_of(prefix + table_of(mode))) {
+      out.push_back(json_field(v, "id") + json_field(v, "name"));
+    }
+    return out;
+  };
+  auto wait_for = [&](const std::string& mode, const std::vector<std::string>& want) {
+    return eventually(
+        [&] {
+          auto got = ids(mode);
+          return got.size() >= want.size() && std::equal(want.begin(), want.end(), got.begin());
+        },
+        60s, [&] { return mode + ": " + joined(ids(mode)) + kanal.log(); });
+  };
+  for (const std::string& mode : modes) {
+    ASSERT_TRUE(wait_for(mode, {"1\"a\"", "2\"b\""}));
+  }
+  std::string first = values_of(prefix + table_of("timestamp"))[0];
+  EXPECT_NE(first.find("\"name\":\"org.apache.kafka.connect.data.Timestamp\",\"version\":1,"
+                       "\"field\":\"updated\""),
+            std::string::npos)
+      << first;
+  EXPECT_NE(first.find("{\"type\":\"string\",\"optional\":false,\"field\":\"name\"}"),
+            std::string::npos)
+      << first;
+
+  for (const std::string& mode : modes) {
+    std::string table = table_of(mode);
+    db.execute("UPDATE " + table + " SET name = 'a2', updated = " + now + " WHERE id = 1", {});
+    db.execute("INSERT INTO " + table + " VALUES (3, 'c', " + now + ")", {});
+  }
+
+  ASSERT_TRUE(wait_for("incrementing", {"1\"a\"", "2\"b\"", "3\"c\""}));
+  ASSERT_TRUE(wait_for("timestamp", {"1\"a\"", "2\"b\"", "1\"a2\"", "3\"c\""}));
+  ASSERT_TRUE(wait_for("timestamp+incrementing", {"1\"a\"", "2\"b\"", "1\"a2\"", "3\"c\""}));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto got = ids("bulk");
+        return std::find(got.begin(), got.end(), "1\"a2\"") != got.end() &&
+               std::find(got.begin(), got.end(), "3\"c\"") != got.end();
+      },
+      60s, [&] { return joined(ids("bulk")); }));
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(ids("incrementing").size(), 3u) << joined(ids("incrementing"));
+  EXPECT_EQ(ids("timestamp").size(), 4u) << joined(ids("timestamp"));
+  EXPECT_EQ(ids("timestamp+incrementing").size(), 4u) << joined(ids("timestamp+incrementing"));
+}
+
 // --- SQLite ----------------------------------------------------------------------------------
 
 TEST(JdbcSqlitePipelineTest, SourceIncrementingResumesAfterRestartWithoutDuplicates) {
@@ -207,6 +285,14 @@ TEST(JdbcSqlitePipelineTest, SourceIncrementingResumesAfterRestartWithoutDuplica
   std::vector<std::string> ids;
   for (const std::string& v : all) ids.push_back(json_field(v, "id"));
   EXPECT_EQ(ids, (std::vector<std::string>{"1", "2", "3", "4", "5"})) << joined(all);
+}
+
+TEST(JdbcSqlitePipelineTest, EverySourceModeSeesInsertsAndUpdates) {
+  TempDir dir("kanal-jdbc-e2e");
+  auto db = sqlite(dir, "modes.db");
+
+  check_every_source_mode(*db, "connection.url=jdbc:sqlite:" + (dir / "modes.db").string() + "\n",
+                          "strftime('%Y-%m-%d %H:%M:%f', 'now')", dir);
 }
 
 TEST(JdbcSqlitePipelineTest, SinkUpsertsDeletesCreatesAndEvolvesTable) {
@@ -353,6 +439,13 @@ TEST_F(JdbcPostgresPipelineTest, SourceTimestampIncrementingSeesInsertsAndUpdate
   std::vector<std::string> ids;
   for (const std::string& v : values_of(topic)) ids.push_back(json_field(v, "id"));
   EXPECT_EQ(ids, (std::vector<std::string>{"1", "2", "1", "3"})) << joined(values_of(topic));
+}
+
+TEST_F(JdbcPostgresPipelineTest, EverySourceModeSeesInsertsAndUpdates) {
+  TempDir dir("kanal-jdbc-e2e");
+  auto db = open();
+
+  check_every_source_mode(*db, connection(), "clock_timestamp()", dir);
 }
 
 TEST_F(JdbcPostgresPipelineTest, SourceIncrementingSpreadsTablesOverTasks) {
