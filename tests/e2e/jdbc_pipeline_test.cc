@@ -521,6 +521,42 @@ TEST_F(JdbcPostgresPipelineTest, SinkUpsertsDeletesCreatesAndEvolvesTable) {
   EXPECT_EQ(r[1][3].s, "new");
 }
 
+TEST_F(JdbcPostgresPipelineTest, SinkRetriesWhileDatabaseIsDownAndWritesOnceItIsBack) {
+  TempDir dir("kanal-jdbc-e2e");
+  std::string topic = unique_test_name();
+  std::replace(topic.begin(), topic.end(), '.', '_');
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), topic)));
+  Standalone kanal(dir,
+                   {{"pg-retry", "connector.class=JdbcSink\ntopics=" + topic + "\n" + connection() +
+                                     "insert.mode=upsert\npk.mode=record_key\n"
+                                     "auto.create=true\nmax.retries=30\n"
+                                     "retry.backoff.ms=300\n"}});
+  kanal.start();
+  ASSERT_TRUE(
+      is_ok(produce_keyed(broker().bootstrap(), topic, {{key_json(1), value_json(1, "before")}})));
+  auto db = open();
+  auto count = [&] {
+    try {
+      return db->query("SELECT count(*) FROM \"" + topic + "\"", {}).rows[0][0].i;
+    } catch (const jdbc::DbError&) {
+      db = open();
+      return int64_t{-1};
+    }
+  };
+  ASSERT_TRUE(eventually([&] { return count() == 1; }, 60s, [&] { return kanal.log(); }));
+
+  ASSERT_TRUE(is_ok(server_->stop()));
+  ASSERT_TRUE(
+      is_ok(produce_keyed(broker().bootstrap(), topic, {{key_json(2), value_json(2, "during")}})));
+  std::this_thread::sleep_for(2s);  // several failed attempts
+  ASSERT_TRUE(is_ok(server_->restart()));
+  db = open();
+
+  ASSERT_TRUE(eventually([&] { return count() == 2; }, 60s, [&] { return kanal.log(); }));
+  EXPECT_NE(kanal.log().find("attempt 1 of 31"), std::string::npos) << kanal.log();
+  EXPECT_NE(kanal.status("pg-retry").find("RUNNING"), std::string::npos);
+}
+
 TEST_F(JdbcPostgresPipelineTest, RefusesConnectorWithWrongPassword) {
   TempDir dir("kanal-jdbc-e2e");
   Standalone kanal(
