@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "kafka/client.h"
 #include "support/assertions.h"
 #include "support/broker_environment.h"
 #include "support/eventually.h"
@@ -248,6 +249,38 @@ TEST(StandalonePipelineTest, ContinuesFromStoredOffsetAfterCleanRestart) {
   auto lines = read_lines(p.output);
   EXPECT_EQ(lines.size(), 150u) << "a clean stop flushes offsets: nothing is re-read";
   EXPECT_EQ(lines.back(), line(149));
+}
+
+TEST(StandalonePipelineTest, CreatesSourceTopicWithTopicCreationSettings) {
+  Pipeline p;
+  append_lines(p.input, 0, 10);
+  Props source = p.source();
+  source["topic.creation.default.partitions"] = "3";
+  source["topic.creation.default.replication.factor"] = "1";
+  source["topic.creation.default.retention.ms"] = "3600000";
+  KanalWorker worker({.dir = p.dir.path(), .worker = {}, .connectors = {source}});
+
+  ASSERT_TRUE(is_ok(worker.start()));
+
+  std::vector<ConsumedRecord> records;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = consume_all(broker().bootstrap(), p.topic, 5s);
+        if (r.ok()) records = *r;
+        return records.size() == 10;
+      },
+      60s, [&] { return worker.log_tail(); }));
+  auto configs = describe_topic_configs(broker().bootstrap(), p.topic);
+  ASSERT_TRUE(is_ok(configs));
+  EXPECT_EQ(configs->at("retention.ms"), "3600000");
+  auto admin = kafka::Admin::create({{"bootstrap.servers", broker().bootstrap()}});
+  ASSERT_TRUE(is_ok(admin));
+  auto partitions = admin->partition_count(p.topic, 10s);
+  ASSERT_TRUE(is_ok(partitions));
+  EXPECT_EQ(*partitions, 3);
+  auto topics = worker.http("GET", "/connectors/src/topics");
+  EXPECT_EQ(topics.status, 200);
+  EXPECT_NE(topics.body.find(p.topic), std::string::npos) << topics.body;
 }
 
 }  // namespace
