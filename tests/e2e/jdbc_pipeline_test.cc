@@ -345,6 +345,60 @@ TEST(JdbcSqlitePipelineTest, SinkUpsertsDeletesCreatesAndEvolvesTable) {
   EXPECT_EQ(cols[3].name, "note");
 }
 
+TEST(JdbcSqlitePipelineTest, SinkHonoursKafkaAndValueKeysUpdateModeAndFieldList) {
+  TempDir dir("kanal-jdbc-e2e");
+  const std::string topic = unique_test_name();
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), topic)));
+  auto db = sqlite(dir, "out.db");
+  db->execute("CREATE TABLE upd_rows (id INTEGER PRIMARY KEY, name TEXT, price NUMERIC(38,2))", {});
+  db->execute("INSERT INTO upd_rows (id, name) VALUES (1, 'x'), (2, 'y'), (5, 'z')", {});
+  const std::string common = "connector.class=JdbcSink\ntopics=" + topic +
+                             "\nconnection.url=jdbc:sqlite:" + (dir / "out.db").string() +
+                             "\nauto.create=true\n";
+  Standalone kanal(dir,
+                   {{"by-kafka", common + "pk.mode=kafka\nfields.whitelist=name\n"
+                                          "table.name.format=kafka_rows\n"},
+                    {"by-value", common + "insert.mode=upsert\npk.mode=record_value\npk.fields=id\n"
+                                          "table.name.format=value_rows\n"},
+                    {"updates", common + "insert.mode=update\npk.mode=record_value\npk.fields=id\n"
+                                         "table.name.format=upd_rows\n"}});
+  kanal.start();
+
+  ASSERT_TRUE(is_ok(produce_keyed(broker().bootstrap(), topic,
+                                  {{key_json(1), value_json(1, "a")},
+                                   {key_json(2), value_json(2, "b")},
+                                   {key_json(1), value_json(1, "a2")}})));
+
+  auto rows = [&](const std::string& sql) {
+    try {
+      return db->query(sql, {}).rows;
+    } catch (const jdbc::DbError&) {
+      return std::vector<std::vector<Cell>>{};
+    }
+  };
+  ASSERT_TRUE(eventually(
+      [&] {
+        return rows("SELECT * FROM kafka_rows").size() == 3 &&
+               rows("SELECT * FROM value_rows").size() == 2 &&
+               rows("SELECT name FROM upd_rows WHERE id = 1 AND name = 'a2'").size() == 1;
+      },
+      60s, [&] { return kanal.log(); }));
+  auto k = rows(
+      "SELECT __connect_topic, __connect_partition, __connect_offset, name "
+      "FROM kafka_rows ORDER BY __connect_offset");
+  EXPECT_EQ(k[2][0].s, topic);
+  EXPECT_EQ(k[2][2].i, 2);
+  EXPECT_EQ(k[2][3].s, "a2");
+  EXPECT_EQ(db->table_columns("kafka_rows").size(), 4u);  // id and price left out
+  auto v = rows("SELECT id, name FROM value_rows ORDER BY id");
+  EXPECT_EQ(v[0][1].s, "a2");
+  EXPECT_EQ(v[1][1].s, "b");
+  auto u = rows("SELECT id, name FROM upd_rows ORDER BY id");
+  ASSERT_EQ(u.size(), 3u);
+  EXPECT_EQ(u[1][1].s, "b");
+  EXPECT_EQ(u[2][1].s, "z");
+}
+
 TEST(JdbcSqlitePipelineTest, RefusesConnectorWhoseDatabaseCannotBeOpened) {
   TempDir dir("kanal-jdbc-e2e");
   Standalone kanal(dir, {{"bad-source", "connector.class=JdbcSource\nconnection.url=jdbc:sqlite:" +
