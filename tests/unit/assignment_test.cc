@@ -1,0 +1,168 @@
+#include "herder/assignment.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+namespace kanal::herder {
+namespace {
+
+size_t spread_connectors(const Assignment& a) {
+  size_t lo = SIZE_MAX, hi = 0;
+  for (const auto& [m, ma] : a) {
+    lo = std::min(lo, ma.connectors.size());
+    hi = std::max(hi, ma.connectors.size());
+  }
+  return hi - lo;
+}
+
+size_t spread_tasks(const Assignment& a) {
+  size_t lo = SIZE_MAX, hi = 0;
+  for (const auto& [m, ma] : a) {
+    lo = std::min(lo, ma.tasks.size());
+    hi = std::max(hi, ma.tasks.size());
+  }
+  return hi - lo;
+}
+
+// Every connector and task assigned exactly once.
+void expect_complete(const Assignment& a, const std::map<std::string, int32_t>& counts) {
+  std::multiset<std::string> connectors;
+  std::multiset<TaskId> tasks;
+  for (const auto& [m, ma] : a) {
+    connectors.insert(ma.connectors.begin(), ma.connectors.end());
+    tasks.insert(ma.tasks.begin(), ma.tasks.end());
+  }
+  std::multiset<std::string> want_c;
+  std::multiset<TaskId> want_t;
+  for (const auto& [c, n] : counts) {
+    want_c.insert(c);
+    for (int32_t i = 0; i < n; ++i) want_t.insert(TaskId{c, i});
+  }
+  EXPECT_EQ(connectors, want_c);
+  EXPECT_EQ(tasks, want_t);
+}
+
+// How many (member, item) pairs of `before` survive in `after`.
+size_t kept(const Assignment& before, const Assignment& after) {
+  size_t n = 0;
+  for (const auto& [m, ma] : after) {
+    auto it = before.find(m);
+    if (it == before.end()) continue;
+    for (const auto& c : ma.connectors)
+      n += std::count(it->second.connectors.begin(), it->second.connectors.end(), c);
+    for (const auto& t : ma.tasks)
+      n += std::count(it->second.tasks.begin(), it->second.tasks.end(), t);
+  }
+  return n;
+}
+
+TEST(AssignmentTest, NoMembersGivesEmptyAssignment) {
+  EXPECT_TRUE(assign({}, {{"a", 3}}, {}).empty());
+}
+
+TEST(AssignmentTest, EveryMemberHasAnEntryEvenWithoutWork) {
+  Assignment a = assign({"w1", "w2"}, {}, {});
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_TRUE(a["w1"].connectors.empty());
+  EXPECT_TRUE(a["w2"].tasks.empty());
+}
+
+TEST(AssignmentTest, SpreadsOneConnectorsTasksOverAllMembers) {
+  std::map<std::string, int32_t> counts{{"c", 6}};
+  Assignment a = assign({"w3", "w1", "w2"}, counts, {});
+  expect_complete(a, counts);
+  for (const auto& [m, ma] : a) EXPECT_EQ(ma.tasks.size(), 2u) << m;
+  EXPECT_EQ(spread_connectors(a), 1u);
+}
+
+TEST(AssignmentTest, IsDeterministicWhateverTheInputOrder) {
+  std::map<std::string, int32_t> counts{{"a", 3}, {"b", 2}, {"c", 5}};
+  Assignment a = assign({"w1", "w2", "w3"}, counts, {});
+  Assignment b = assign({"w3", "w2", "w1", "w2"}, counts, {});
+  EXPECT_EQ(a, b);
+}
+
+TEST(AssignmentTest, KeepsEverythingWhenAlreadyBalanced) {
+  std::map<std::string, int32_t> counts{{"a", 2}, {"b", 2}};
+  Assignment prev{{"w1", {{"b"}, {{"a", 1}, {"b", 0}}}}, {"w2", {{"a"}, {{"a", 0}, {"b", 1}}}}};
+  EXPECT_EQ(assign({"w1", "w2"}, counts, prev), prev);
+}
+
+TEST(AssignmentTest, MovesOnlyTheDepartedMembersWork) {
+  std::map<std::string, int32_t> counts{{"a", 4}, {"b", 2}, {"c", 3}};
+  Assignment before = assign({"w1", "w2", "w3"}, counts, {});
+  Assignment after = assign({"w1", "w3"}, counts, before);
+  expect_complete(after, counts);
+  EXPECT_LE(spread_connectors(after), 1u);
+  EXPECT_LE(spread_tasks(after), 1u);
+  // w1 and w3 keep everything they had: only w2's share moved.
+  for (const std::string m : {"w1", "w3"}) {
+    for (const auto& t : before[m].tasks) {
+      EXPECT_TRUE(std::count(after[m].tasks.begin(), after[m].tasks.end(), t)) << m;
+    }
+    for (const auto& c : before[m].connectors) {
+      EXPECT_TRUE(std::count(after[m].connectors.begin(), after[m].connectors.end(), c)) << m;
+    }
+  }
+}
+
+TEST(AssignmentTest, NewMemberTakesOnlyItsShare) {
+  std::map<std::string, int32_t> counts{{"a", 6}, {"b", 3}};
+  Assignment before = assign({"w1", "w2"}, counts, {});
+  Assignment after = assign({"w1", "w2", "w3"}, counts, before);
+  expect_complete(after, counts);
+  EXPECT_LE(spread_tasks(after), 1u);
+  EXPECT_EQ(after["w3"].tasks.size(), 3u);
+  // 9 tasks + 2 connectors; w3 takes 3 tasks and at most one connector, the rest stays.
+  EXPECT_GE(kept(before, after), 11u - 4u);
+}
+
+TEST(AssignmentTest, DropsDeletedConnectorsAndTasksBeyondTheCount) {
+  Assignment prev{{"w1", {{"a", "gone"}, {{"a", 0}, {"a", 1}, {"a", 2}, {"gone", 0}}}},
+                  {"w2", {{}, {}}}};
+  std::map<std::string, int32_t> counts{{"a", 2}};
+  Assignment a = assign({"w1", "w2"}, counts, prev);
+  expect_complete(a, counts);
+  EXPECT_EQ(a["w1"].connectors, std::vector<std::string>{"a"});
+  EXPECT_EQ(a["w1"].tasks.size(), 1u);
+  EXPECT_EQ(a["w2"].tasks.size(), 1u);
+}
+
+TEST(AssignmentTest, ATaskClaimedTwiceInThePreviousAssignmentIsKeptOnce) {
+  Assignment prev{{"w1", {{"a"}, {{"a", 0}}}}, {"w2", {{"a"}, {{"a", 0}}}}};
+  std::map<std::string, int32_t> counts{{"a", 1}};
+  Assignment a = assign({"w1", "w2"}, counts, prev);
+  expect_complete(a, counts);
+}
+
+TEST(AssignmentTest, StaysBalancedAndCompleteThroughRandomChurn) {
+  std::mt19937 rng(42);
+  Assignment current;
+  std::vector<std::string> pool{"w1", "w2", "w3", "w4", "w5"};
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> members;
+    for (const auto& w : pool) {
+      if (rng() % 3 != 0) members.push_back(w);
+    }
+    std::map<std::string, int32_t> counts;
+    int n = static_cast<int>(rng() % 6);
+    for (int i = 0; i < n; ++i) counts["c" + std::to_string(rng() % 8)] = rng() % 7;
+    Assignment next = assign(members, counts, current);
+    if (members.empty()) {
+      EXPECT_TRUE(next.empty());
+      continue;
+    }
+    expect_complete(next, counts);
+    ASSERT_LE(spread_connectors(next), 1u) << "round " << round;
+    ASSERT_LE(spread_tasks(next), 1u) << "round " << round;
+    // Unchanged inputs: nothing moves.
+    EXPECT_EQ(assign(members, counts, next), next);
+    current = next;
+  }
+}
+
+}  // namespace
+}  // namespace kanal::herder
