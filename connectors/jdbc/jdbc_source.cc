@@ -61,7 +61,7 @@ std::vector<std::string> merged_list(const kanal::Config& c, const char* a, cons
 // Mode/column/list combinations that cannot work; "" when fine.
 std::pair<std::string, std::string> check_settings(const kanal::Config& c) {
   std::string mode = c.get(kModeConfig);
-  if (mode.empty()) return {kModeConfig, "Missing required configuration \"mode\""};
+  if (mode.empty()) return {};  // the ConfigDef reports the missing key
   SourceMode m;
   try {
     m = parse_mode(mode);
@@ -161,6 +161,7 @@ void JdbcSourceConnector::start(const kanal::Config& config) {
   config_ = config_def().parse(config);
   auto [key, message] = check_settings(config_);
   if (!key.empty()) throw kanal::ConfigError(message);
+  parse_mode(config_.get(kModeConfig));  // throws for an empty mode
   stopping_ = false;
   if (!config_.get(kQueryConfig).empty()) return;
   ConnectionSpec spec = connection_spec(config_);
