@@ -9,8 +9,10 @@ KANAL_EXPORT_PLUGIN(
     kanal::source_connector<kanal::connectors::DatagenSourceConnector,
                             kanal::connectors::DatagenSourceTask>(
         "dev.kanal.connect.datagen.DatagenSourceConnector")
+        .task_class("dev.kanal.connect.datagen.DatagenSourceTask")
         .doc("Produces deterministic numbered records at a configured rate, size and key spread"),
     kanal::sink_connector<kanal::connectors::DatagenSinkConnector,
                           kanal::connectors::DatagenSinkTask>(
         "dev.kanal.connect.datagen.DatagenSinkConnector")
+        .task_class("dev.kanal.connect.datagen.DatagenSinkTask")
         .doc("Counts records of a DatagenSource and reports duplicates, gaps and reordering"))

@@ -10,8 +10,10 @@ KANAL_EXPORT_PLUGIN(
     kanal::source_connector<kanal::connectors::FileStreamSourceConnector,
                             kanal::connectors::FileStreamSourceTask>(
         "org.apache.kafka.connect.file.FileStreamSourceConnector")
+        .task_class("org.apache.kafka.connect.file.FileStreamSourceTask")
         .doc("Reads lines of a file (or standard input) into a Kafka topic"),
     kanal::sink_connector<kanal::connectors::FileStreamSinkConnector,
                           kanal::connectors::FileStreamSinkTask>(
         "org.apache.kafka.connect.file.FileStreamSinkConnector")
+        .task_class("org.apache.kafka.connect.file.FileStreamSinkTask")
         .doc("Appends the values of Kafka records as lines to a file (or standard output)"))

@@ -76,7 +76,7 @@ TEST(PluginLoaderTest, LoadsEveryComponentOfACppPluginFolder) {
   PluginRegistry registry = scan({kPluginDir / "good"});
 
   EXPECT_TRUE(registry.errors().empty());
-  ASSERT_EQ(registry.plugins().size(), 5u);
+  ASSERT_EQ(registry.plugins().size(), 6u);
   auto source = registry.find_connector("com.example.test.GoodSourceConnector");
   ASSERT_TRUE(source.ok()) << source.status().to_string();
   EXPECT_EQ((*source)->kind, PluginKind::kSource);
@@ -85,6 +85,28 @@ TEST(PluginLoaderTest, LoadsEveryComponentOfACppPluginFolder) {
   EXPECT_EQ((*source)->task_class, "com.example.test.GoodSourceConnectorTask");
   EXPECT_TRUE(registry.find("UppercaseTransformation", {PluginKind::kTransformation}).ok());
   EXPECT_TRUE(registry.find("TopicIs", {PluginKind::kPredicate}).ok());
+  EXPECT_TRUE(registry.find("Reverse", {PluginKind::kConverter}).ok());
+}
+
+TEST(PluginLoaderTest, ReportsTaskClassTheRegistrationSets) {
+  PluginRegistry registry = scan({kPluginDir / "good"});
+
+  auto sink = registry.find_connector("com.example.test.GoodSinkConnector");
+
+  ASSERT_TRUE(sink.ok()) << sink.status().to_string();
+  EXPECT_EQ((*sink)->task_class, "com.example.test.GoodSinkTask");
+}
+
+TEST(PluginLoaderTest, ReportsKafkaTaskClassesOfTheBundledFilePlugin) {
+  PluginRegistry registry = scan({fs::path(KANAL_BUNDLED_PLUGIN_DIR) / "file"});
+
+  auto source = registry.find_connector("FileStreamSource");
+  auto sink = registry.find_connector("FileStreamSink");
+
+  ASSERT_TRUE(source.ok()) << source.status().to_string();
+  ASSERT_TRUE(sink.ok()) << sink.status().to_string();
+  EXPECT_EQ((*source)->task_class, "org.apache.kafka.connect.file.FileStreamSourceTask");
+  EXPECT_EQ((*sink)->task_class, "org.apache.kafka.connect.file.FileStreamSinkTask");
 }
 
 TEST(PluginLoaderTest, ResolvesConnectorByFullNameSimpleNameAndPrunedName) {

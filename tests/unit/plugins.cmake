@@ -7,8 +7,9 @@ kanal_add_test(plugin_loader_test LABEL unit
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/plugin_loader_test.cc
   LIBRARIES kanal::worker_plugins)
 target_compile_definitions(plugin_loader_test PRIVATE
-  KANAL_TEST_PLUGIN_DIR="${PROJECT_BINARY_DIR}/test-plugins")
-add_dependencies(plugin_loader_test ${kanal_test_plugin_targets})
+  KANAL_TEST_PLUGIN_DIR="${PROJECT_BINARY_DIR}/test-plugins"
+  KANAL_BUNDLED_PLUGIN_DIR="${KANAL_PLUGIN_OUTPUT_DIR}")
+add_dependencies(plugin_loader_test ${kanal_test_plugin_targets} kanal_connector_file)
 
 kanal_add_test(plugin_registry_test LABEL unit
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/plugin_registry_test.cc

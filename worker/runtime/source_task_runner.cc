@@ -309,10 +309,16 @@ void SourceTaskRunner::execute(std::stop_token stop) {
   while (!stop.stop_requested()) {
     if (paused() && !wait_while_paused(stop)) break;
     batch_.clear();
-    if (errors_->execute(Stage::kTaskPoll, "SourceTask",
-                         [&] { return setup_.task->poll(batch_); }) != Outcome::kOk) {
-      if (!errors_->failure().ok()) {
-        failure = errors_->failure();
+    Status polled = setup_.task->poll(batch_);
+    if (!polled.ok()) {
+      if (polled.retriable()) {
+        // Connect's AbstractWorkerSourceTask: a RetriableException from poll() is logged and
+        // poll() is called again; it never fails the task.
+        logger_.warn("source.poll.retry", {{"error", polled.message()}});
+        batch_.clear();
+        if (!sleep_for(stop, std::chrono::milliseconds(100))) break;
+      } else {
+        failure = polled.with_context("poll");
         break;
       }
     }

@@ -857,13 +857,37 @@ class Registration {
   std::vector<std::string> aliases_;
 };
 
+// Common parts of the connector registrations: the task class name.
+template <typename Self>
+class ConnectorRegistration : public Registration<Self> {
+ public:
+  using Registration<Self>::Registration;
+  // The task's class name as GET /connectors/{name}/tasks and the task configs' `task.class`
+  // show it, e.g. "org.apache.kafka.connect.file.FileStreamSourceTask". Default: the connector's
+  // class name + "Task".
+  Self& task_class(std::string name) {
+    task_class_ = std::move(name);
+    return static_cast<Self&>(*this);
+  }
+
+ protected:
+  void fill_connector(PluginBuilder& b, kanal_connector_descriptor& d,
+                      const ConfigDef& config) const {
+    this->fill(b, d, config);
+    if (!task_class_.empty()) d.task_class = b.keep(task_class_);
+  }
+
+  std::string task_class_;
+};
+
 template <typename C, typename T>
-class SourceConnectorRegistration : public Registration<SourceConnectorRegistration<C, T>> {
+class SourceConnectorRegistration
+    : public ConnectorRegistration<SourceConnectorRegistration<C, T>> {
   static_assert(std::is_base_of<SourceConnector, C>::value, "C must derive kanal::SourceConnector");
   static_assert(std::is_base_of<SourceTask, T>::value, "T must derive kanal::SourceTask");
 
  public:
-  using Registration<SourceConnectorRegistration<C, T>>::Registration;
+  using ConnectorRegistration<SourceConnectorRegistration<C, T>>::ConnectorRegistration;
   void add_to(PluginBuilder& b) const {
     kanal_connector_ops ops{};
     ops.struct_size = sizeof ops;
@@ -885,7 +909,7 @@ class SourceConnectorRegistration : public Registration<SourceConnectorRegistrat
     t.destroy = &Access::source_destroy;
     b.source_ops.push_back(t);
     kanal_connector_descriptor d{};
-    this->fill(b, d, config_def_of<C>());
+    this->fill_connector(b, d, config_def_of<C>());
     d.type = KANAL_CONNECTOR_SOURCE;
     d.ops = &b.connector_ops.back();
     d.source_task_ops = &b.source_ops.back();
@@ -894,12 +918,12 @@ class SourceConnectorRegistration : public Registration<SourceConnectorRegistrat
 };
 
 template <typename C, typename T>
-class SinkConnectorRegistration : public Registration<SinkConnectorRegistration<C, T>> {
+class SinkConnectorRegistration : public ConnectorRegistration<SinkConnectorRegistration<C, T>> {
   static_assert(std::is_base_of<SinkConnector, C>::value, "C must derive kanal::SinkConnector");
   static_assert(std::is_base_of<SinkTask, T>::value, "T must derive kanal::SinkTask");
 
  public:
-  using Registration<SinkConnectorRegistration<C, T>>::Registration;
+  using ConnectorRegistration<SinkConnectorRegistration<C, T>>::ConnectorRegistration;
   void add_to(PluginBuilder& b) const {
     kanal_connector_ops ops{};
     ops.struct_size = sizeof ops;
@@ -923,7 +947,7 @@ class SinkConnectorRegistration : public Registration<SinkConnectorRegistration<
     t.destroy = &Access::sink_destroy;
     b.sink_ops.push_back(t);
     kanal_connector_descriptor d{};
-    this->fill(b, d, config_def_of<C>());
+    this->fill_connector(b, d, config_def_of<C>());
     d.type = KANAL_CONNECTOR_SINK;
     d.ops = &b.connector_ops.back();
     d.sink_task_ops = &b.sink_ops.back();
@@ -997,7 +1021,8 @@ class ConverterRegistration : public Registration<ConverterRegistration<V>> {
 
 }  // namespace detail
 
-// Registrations for KANAL_EXPORT_PLUGIN; chain .version(), .alias(), .doc().
+// Registrations for KANAL_EXPORT_PLUGIN; chain .version(), .alias(), .doc(), and for connectors
+// .task_class().
 template <typename Connector, typename Task>
 detail::SourceConnectorRegistration<Connector, Task> source_connector(std::string class_name) {
   return detail::SourceConnectorRegistration<Connector, Task>(std::move(class_name));

@@ -1,5 +1,6 @@
-// The C++ test plugin: a source, a sink, a transformation, a predicate and a connector whose
-// constructor throws, all in one library, written against the SDK as a third party would.
+// The C++ test plugin: a source, a sink, a transformation, a predicate, a converter and a
+// connector whose constructor throws, all in one library, written against the SDK as a third
+// party would.
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -164,6 +165,34 @@ class TopicIsPredicate : public kanal::Predicate {
   std::string topic_;
 };
 
+// Writes a string value reversed (with a "rev:" prefix when configured so) and reads it back.
+class ReverseConverter : public kanal::Converter {
+ public:
+  static kanal::ConfigDef config_def() {
+    return kanal::ConfigDef().define("prefix", kanal::ConfigType::kString, "",
+                                     kanal::Importance::kLow, "Prefix of the serialized form");
+  }
+  void configure(const kanal::Config& config, bool) override { prefix_ = config.get("prefix"); }
+  bool from_connect(std::string_view, const kanal::Schema&, kanal::ValueView value,
+                    std::string& out) override {
+    if (value.is_null()) return false;
+    std::string_view text = value.as_string();
+    out = prefix_ + std::string(text.rbegin(), text.rend());
+    return true;
+  }
+  kanal::SchemaAndValue to_connect(std::string_view,
+                                   std::optional<std::string_view> data) override {
+    if (!data) return {kanal::Schema::optional_string(), kanal::Value()};
+    std::string_view text = *data;
+    if (text.substr(0, prefix_.size()) == prefix_) text.remove_prefix(prefix_.size());
+    return {kanal::Schema::optional_string(),
+            kanal::Value(std::string(text.rbegin(), text.rend()))};
+  }
+
+ private:
+  std::string prefix_;
+};
+
 class ThrowingSourceConnector : public kanal::SourceConnector {
  public:
   ThrowingSourceConnector() { throw std::runtime_error("boom from the constructor"); }
@@ -179,8 +208,10 @@ KANAL_EXPORT_PLUGIN(
     kanal::source_connector<GoodSourceConnector, GoodSourceTask>(
         "com.example.test.GoodSourceConnector")
         .doc("Emits structs"),
-    kanal::sink_connector<GoodSinkConnector, GoodSinkTask>("com.example.test.GoodSinkConnector"),
+    kanal::sink_connector<GoodSinkConnector, GoodSinkTask>("com.example.test.GoodSinkConnector")
+        .task_class("com.example.test.GoodSinkTask"),
     kanal::transformation<UppercaseTransformation>("com.example.test.UppercaseTransformation"),
     kanal::predicate<TopicIsPredicate>("com.example.test.TopicIsPredicate"),
+    kanal::converter<ReverseConverter>("com.example.test.ReverseConverter").version("1.2.5"),
     kanal::source_connector<ThrowingSourceConnector, GoodSourceTask>(
         "com.example.test.ThrowingSourceConnector"))
