@@ -34,3 +34,12 @@ add_test(NAME plugin_sdk_install_test COMMAND ${CMAKE_COMMAND}
   -DWORK_DIR=${PROJECT_BINARY_DIR}/sdk-install-test -DPROBE=$<TARGET_FILE:kanal_plugin_probe>
   -P ${PROJECT_SOURCE_DIR}/tests/plugins/install/sdk_install_test.cmake)
 set_tests_properties(plugin_sdk_install_test PROPERTIES LABELS unit TIMEOUT 300)
+
+# Plugin transformations, predicates and converters in the worker registries and the plugin
+# listing (register_plugin_components, RegistryCatalog).
+kanal_add_test(plugin_components_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/plugin_components_test.cc
+  LIBRARIES kanal::worker_plugins kanal::worker_runtime)
+target_compile_definitions(plugin_components_test PRIVATE
+  KANAL_TEST_PLUGIN_DIR="${PROJECT_BINARY_DIR}/test-plugins")
+add_dependencies(plugin_components_test ${kanal_test_plugin_targets})

@@ -141,6 +141,9 @@ int run_standalone(const WorkerConfig& config, const std::vector<ConnectorFile>&
   kanal::data::ConverterRegistry converters = kanal::data::ConverterRegistry::with_builtins();
   kanal::transforms::TransformRegistry transforms =
       kanal::transforms::TransformRegistry::with_builtins();
+  // Plugin transformations, predicates and converters join the built-ins (errors are logged).
+  Status components = kanal::plugins::register_plugin_components(plugins, transforms, converters);
+  if (!components.ok()) logger().warn("plugins.components", {{"error", components.message()}});
   kanal::runtime::RegistryCatalog catalog(plugins, converters, transforms);
   kanal::runtime::MemoryStatusStore status;
   kanal::runtime::Worker worker(

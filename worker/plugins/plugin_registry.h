@@ -24,6 +24,13 @@
 #include "plugins/plugin_info.h"
 #include "plugins/plugin_loader.h"
 
+namespace kanal::data {
+class ConverterRegistry;
+}
+namespace kanal::transforms {
+class TransformRegistry;
+}
+
 namespace kanal::plugins {
 
 class PluginRegistry {
@@ -70,5 +77,24 @@ class PluginRegistry {
   std::map<std::string, std::string, std::less<>> aliases_;                 // alias -> class name
   std::map<std::string, std::vector<std::string>, std::less<>> ambiguous_;  // alias -> classes
 };
+
+// Makes the transformations, predicates and converters of loaded plugins usable by connectors
+// (plugin_components.cc). Registers every plugin transformation and predicate in `transforms` and
+// every plugin converter in `converters`, by full class name, once per class: when several versions
+// of a class are installed the newest is registered (the worker registries hold one version).
+//
+// Aliases follow each registry's rules: TransformRegistry derives its own (simple name, simple
+// name minus the suffix; shared aliases resolve to nothing). Converters get the aliases the
+// plugin registry computes (simple name, simple name minus "Converter", declared aliases, each
+// only when no other plugin claims it), each added only if the converter registry does not
+// already hold it, so a plugin never takes over a built-in's name.
+//
+// Keeps going past a class that cannot be registered (its class name is taken, e.g. by a
+// built-in), logging each; returns kConflict with every reason, OK when all were registered. Call
+// at start-up, before the registries are shared.
+Status register_plugin_components(const PluginRegistry& plugins,
+                                  transforms::TransformRegistry& transforms,
+                                  data::ConverterRegistry& converters,
+                                  const log::Logger& logger = log::Logger("kanal.plugins"));
 
 }  // namespace kanal::plugins
