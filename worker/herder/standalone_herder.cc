@@ -1,7 +1,10 @@
 #include "herder/standalone_herder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <string_view>
+#include <vector>
 
 #include "kafka/client.h"
 #include "runtime/connector_config.h"
@@ -56,6 +59,57 @@ void append(ConfigInfos& infos, const config::ConfigDef& def,
   }
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// How far `asked` is from a connector class: the closest of its full name, simple name and
+// simple name without "Connector" (the aliases Connect accepts), ignoring case.
+size_t class_distance(std::string_view asked, std::string_view class_name) {
+  std::string a = lower(asked);
+  std::string full = lower(class_name);
+  std::string simple = full.substr(full.rfind('.') == std::string::npos ? 0 : full.rfind('.') + 1);
+  std::string alias = simple;
+  if (alias.size() > 9 && alias.ends_with("connector")) alias.resize(alias.size() - 9);
+  return std::min({edit_distance(a, full), edit_distance(a, simple), edit_distance(a, alias)});
+}
+
+// The lookup's message plus the (up to three) installed connectors nearest to `asked`, so a
+// typo in connector.class gets an answer naming what the user probably meant.
+Status unknown_connector_class(const Status& lookup, const std::string& asked,
+                               std::vector<PluginInfo> connectors) {
+  std::stable_sort(
+      connectors.begin(), connectors.end(), [&](const PluginInfo& x, const PluginInfo& y) {
+        return class_distance(asked, x.class_name) < class_distance(asked, y.class_name);
+      });
+  std::string near;
+  for (size_t i = 0; i < connectors.size() && i < 3; ++i) {
+    near += (i ? ", " : "") + connectors[i].class_name;
+  }
+  if (near.empty()) {
+    return Status::invalid_argument(lookup.message() + "; no connector is installed");
+  }
+  return Status::invalid_argument(lookup.message() + "; the nearest installed connectors are " +
+                                  near);
+}
+
 void add_group(std::vector<std::string>& groups, const std::string& g) {
   if (!g.empty() && std::find(groups.begin(), groups.end(), g) == groups.end()) {
     groups.push_back(g);
@@ -100,10 +154,14 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
                                        const transforms::TransformRegistry& transforms,
                                        const std::string& plugin_class, const ConfigMap& config) {
   auto plugin = catalog.connector(plugin_class, get_or(config, "connector.plugin.version"));
-  if (!plugin.ok()) return plugin.status();
+  if (!plugin.ok()) {
+    if (!config::trim(get_or(config, "connector.plugin.version")).empty()) return plugin.status();
+    return unknown_connector_class(plugin.status(), plugin_class, catalog.plugins(true));
+  }
   runtime::ConnectorPlugin* p = *plugin;
   ConfigInfos infos;
-  infos.name = p->class_name();
+  // Connect names the result after connector.class as the request gave it.
+  infos.name = get_or(config, "connector.class", plugin_class);
   const config::ConfigDef& common = runtime::connector_config_def(p->kind());
   infos.groups = runtime::connector_config_groups(p->kind());
   append(infos, common, common.validate(config));
