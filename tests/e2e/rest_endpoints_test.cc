@@ -229,6 +229,15 @@ TEST_F(RestEndpointsTest, ExpandsOnlyStatusWhenStatusIsRequested) {
   EXPECT_FALSE(d[name_.c_str()].HasMember("info")) << r.body;
 }
 
+TEST_F(RestEndpointsTest, MapsConnectorToEmptyObjectWhenExpandValueIsUnknown) {
+  ASSERT_EQ(create(name_, datagen(topic_)).status, 201);
+
+  HttpResult r = call("GET", "/connectors?expand=everything");
+
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"(")" + name_ + R"(":{})"), std::string::npos) << r.body;
+}
+
 // --- POST /connectors ---------------------------------------------------------------------------
 
 TEST_F(RestEndpointsTest, Returns201WithInfoAndLocationWhenCreatingConnector) {
@@ -489,7 +498,7 @@ TEST_F(RestEndpointsTest, ReportsConnectorAndTasksSortedByIdWhenGettingStatus) {
   EXPECT_EQ(string_of(d, "name"), name_);
   EXPECT_EQ(string_of(d, "type"), "source");
   std::string worker_id = string_of(d["connector"], "worker_id");
-  EXPECT_NE(worker_id.find(':'), std::string::npos) << "host:port, got " << worker_id;
+  EXPECT_EQ("http://" + worker_id, worker_->base_url()) << "the advertised host:port";
   EXPECT_FALSE(d["connector"].HasMember("trace")) << "no trace while running";
   ASSERT_EQ(d["tasks"].Size(), 3u);
   for (int i = 0; i < 3; ++i) {
@@ -811,6 +820,70 @@ TEST_F(RestEndpointsTest, ReadsFileFromStartWhenResumedAfterResettingOffsets) {
   std::vector<std::string> expected = lines(0, 5);
   for (const auto& l : lines(0, 5)) expected.push_back(l);
   EXPECT_EQ(read_lines(files_ / "output.txt"), expected);
+}
+
+std::string sink_offsets(const std::string& topic, const std::string& offset) {
+  return R"({"offsets":[{"partition":{"kafka_topic":")" + topic +
+         R"(","kafka_partition":0},"offset":)" + offset + "}]}";
+}
+
+TEST_F(RestEndpointsTest, ContinuesSinkFromAlteredOffsetWhenResumedAfterPatchingOffsets) {
+  ASSERT_TRUE(is_ok(produce(broker().bootstrap(), topic_, {"a", "b", "c", "d", "e"})));
+  ASSERT_EQ(create(name_, file_sink(topic_)).status, 201);
+  ASSERT_TRUE(eventually([&] { return read_lines(files_ / "output.txt").size() == 5; }, 30s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return call("GET", "/connectors/" + name_ + "/offsets").body ==
+               sink_offsets(topic_, R"({"kafka_offset":5})");
+      },
+      30s));
+  ASSERT_EQ(call("PUT", "/connectors/" + name_ + "/stop").status, 204);
+
+  HttpResult alter = call("PATCH", "/connectors/" + name_ + "/offsets",
+                          sink_offsets(topic_, R"({"kafka_offset":3})"));
+  ASSERT_EQ(alter.status, 200) << alter.body;
+  EXPECT_NE(string_of(parse_json(alter), "message").find("altered"), std::string::npos)
+      << alter.body;
+  EXPECT_EQ(call("GET", "/connectors/" + name_ + "/offsets").body,
+            sink_offsets(topic_, R"({"kafka_offset":3})"));
+  ASSERT_EQ(call("PUT", "/connectors/" + name_ + "/resume").status, 202);
+
+  ASSERT_TRUE(eventually([&] { return read_lines(files_ / "output.txt").size() >= 7; }, 30s,
+                         [&] { return std::to_string(read_lines(files_ / "output.txt").size()); }));
+  EXPECT_EQ(read_lines(files_ / "output.txt"),
+            (std::vector<std::string>{"a", "b", "c", "d", "e", "d", "e"}));
+}
+
+TEST_F(RestEndpointsTest, ReadsTopicFromStartWhenResumedAfterResettingSinkOffsets) {
+  ASSERT_TRUE(is_ok(produce(broker().bootstrap(), topic_, {"a", "b"})));
+  ASSERT_EQ(create(name_, file_sink(topic_)).status, 201);
+  ASSERT_TRUE(eventually([&] { return read_lines(files_ / "output.txt").size() == 2; }, 30s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return call("GET", "/connectors/" + name_ + "/offsets").body ==
+               sink_offsets(topic_, R"({"kafka_offset":2})");
+      },
+      30s));
+  ASSERT_EQ(call("PUT", "/connectors/" + name_ + "/stop").status, 204);
+
+  HttpResult reset = call("DELETE", "/connectors/" + name_ + "/offsets");
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_NE(string_of(parse_json(reset), "message").find("reset"), std::string::npos) << reset.body;
+  EXPECT_EQ(call("GET", "/connectors/" + name_ + "/offsets").body, R"({"offsets":[]})");
+  ASSERT_EQ(call("PUT", "/connectors/" + name_ + "/resume").status, 202);
+
+  ASSERT_TRUE(eventually([&] { return read_lines(files_ / "output.txt").size() >= 4; }, 30s));
+  EXPECT_EQ(read_lines(files_ / "output.txt"), (std::vector<std::string>{"a", "b", "a", "b"}));
+}
+
+TEST_F(RestEndpointsTest, Returns400WhenSinkPartitionHasUnknownField) {
+  ASSERT_EQ(create(name_, file_sink(topic_), "STOPPED").status, 201);
+
+  HttpResult r = call("PATCH", "/connectors/" + name_ + "/offsets",
+                      R"({"offsets":[{"partition":{"kafka_topic":")" + topic_ +
+                          R"(","kafka_partition":0,"extra":1},"offset":{"kafka_offset":1}}]})");
+
+  EXPECT_TRUE(is_error(r, 400, {"extra"}));
 }
 
 // --- connector plugins
