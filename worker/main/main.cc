@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "config/config_file.h"
 #include "config/worker_config.h"
 #include "data/converter.h"
+#include "herder/distributed_herder.h"
 #include "herder/standalone_herder.h"
 #include "kafka/client.h"
 #include "plugins/plugin_registry.h"
@@ -27,8 +29,11 @@
 #include "runtime/plugin_catalog.h"
 #include "runtime/status.h"
 #include "runtime/worker.h"
+#include "storage/config_store.h"
 #include "storage/internal_topics.h"
+#include "storage/kafka_offset_store.h"
 #include "storage/sqlite_offset_store.h"
+#include "storage/status_topic_store.h"
 #include "transforms/transform_registry.h"
 
 namespace {
@@ -188,7 +193,21 @@ int run_standalone(const WorkerConfig& config, const std::vector<ConnectorFile>&
   return kExitOk;
 }
 
-int run_distributed(const WorkerConfig& config, const sigset_t& stop_signals) {
+int run_distributed(const WorkerConfig& given, const sigset_t& stop_signals) {
+  // offset.storage.file.filename is standalone's offsets file; here it would be taken for an
+  // offsets-topic setting (prefix offset.storage.) and fail the topic's creation.
+  std::optional<WorkerConfig> without_file;
+  if (given.originals().count("offset.storage.file.filename")) {
+    ConfigMap originals = given.originals();
+    originals.erase("offset.storage.file.filename");
+    auto rebuilt = WorkerConfig::create(std::move(originals), WorkerMode::kDistributed);
+    if (!rebuilt.ok()) return fail("worker config", rebuilt.status());
+    without_file = std::move(rebuilt).value();
+    logger().warn("config.ignored",
+                  {{"key", "offset.storage.file.filename"},
+                   {"reason", "standalone only; offsets live in offset.storage.topic"}});
+  }
+  const WorkerConfig& config = without_file ? *without_file : given;
   auto admin = kanal::kafka::Admin::create(config.internal_client_config());
   if (!admin.ok()) return fail("Kafka admin client", admin.status());
   auto cluster_id = admin->cluster_id(std::chrono::seconds(30));
@@ -196,8 +215,53 @@ int run_distributed(const WorkerConfig& config, const sigset_t& stop_signals) {
   logger().info("kafka.connected", {{"cluster_id", *cluster_id}});
   Status topics = kanal::storage::ensure_internal_topics(config, *admin);
   if (!topics.ok()) return fail("internal topics", topics);
-  logger().info("worker.started", {{"mode", "distributed"}, {"version", KANAL_VERSION}});
+
+  const kanal::config::ParsedConfig& p = config.parsed();
+  ConfigMap clients = config.internal_client_config();
+  kanal::storage::KafkaOffsetStore offsets(
+      {.topic = p.get_string("offset.storage.topic"),
+       .client_settings = clients,
+       .write_timeout = std::chrono::milliseconds(config.offset_flush_timeout_ms())});
+  Status opened = offsets.start();
+  if (!opened.ok()) return fail("offsets topic", opened, kExitFailure);
+  kanal::storage::StatusTopicStore status(
+      {.topic = p.get_string("status.storage.topic"), .client_settings = clients});
+  opened = status.start();
+  if (!opened.ok()) return fail("status topic", opened, kExitFailure);
+  kanal::storage::ConfigStore configs(
+      {.topic = p.get_string("config.storage.topic"), .client_settings = clients});
+
+  kanal::plugins::PluginRegistry plugins =
+      kanal::plugins::PluginRegistry::scan(plugin_path(config));
+  kanal::data::ConverterRegistry converters = kanal::data::ConverterRegistry::with_builtins();
+  kanal::transforms::TransformRegistry transforms =
+      kanal::transforms::TransformRegistry::with_builtins();
+  kanal::runtime::RegistryCatalog catalog(plugins, converters, transforms);
+  kanal::runtime::Worker worker(
+      {&config, &catalog, &converters, &transforms, &offsets, &status, ""});
+  kanal::herder::DistributedHerder herder(config, worker, configs, status, offsets, catalog,
+                                          converters, transforms, *cluster_id);
+  kanal::rest::RestServer rest(config, herder);
+  Status served = rest.start();
+  if (!served.ok()) return fail("REST server", served, kExitFailure);
+  std::string worker_id = worker_id_from_url(rest.advertised_url());
+  worker.set_worker_id(worker_id);
+  herder.set_identity(worker_id, rest.advertised_url());
+  Status joined = herder.start();
+  if (!joined.ok()) {
+    rest.stop();
+    herder.stop();
+    return fail("joining the cluster", joined, kExitFailure);
+  }
+  logger().info("worker.started", {{"mode", "distributed"},
+                                   {"version", KANAL_VERSION},
+                                   {"worker_id", worker_id},
+                                   {"group", p.get_string("group.id")}});
   wait_for_stop_signal(stop_signals);
+  rest.stop();
+  herder.stop();
+  status.stop();
+  offsets.stop();
   logger().info("worker.stopped");
   return kExitOk;
 }

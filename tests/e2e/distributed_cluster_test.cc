@@ -1,0 +1,316 @@
+// Distributed mode end to end: three `kanal distributed` processes in one group against the
+// real broker — a connector created through a follower, its tasks spread over the workers and
+// visible from each, and kill -9 of the leader during a DatagenSource → sinks pipeline.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "support/assertions.h"
+#include "support/broker_environment.h"
+#include "support/eventually.h"
+#include "support/kafka_client.h"
+#include "support/kanal_worker.h"
+#include "support/temp_dir.h"
+
+namespace kanal::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kSessionTimeout = 6s;  // the broker's group.min.session.timeout.ms
+
+struct TaskView {
+  std::string state;
+  std::string worker_id;
+};
+
+// GET /connectors/{name}/status on `w`: task id → state and worker; empty when unanswered.
+std::map<int, TaskView> task_views(const KanalWorker& w, const std::string& name) {
+  std::map<int, TaskView> out;
+  auto r = w.http("GET", "/connectors/" + name + "/status");
+  if (r.status != 200) return out;
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  if (d.HasParseError() || !d.HasMember("tasks") || !d["tasks"].IsArray()) return out;
+  for (const auto& t : d["tasks"].GetArray()) {
+    out[t["id"].GetInt()] = {t["state"].GetString(), t["worker_id"].GetString()};
+  }
+  return out;
+}
+
+std::string describe(const std::map<int, TaskView>& tasks) {
+  std::string s;
+  for (const auto& [id, v] : tasks)
+    s += std::to_string(id) + "=" + v.state + "@" + v.worker_id + " ";
+  return s;
+}
+
+// All `n` tasks RUNNING, none on `excluded`.
+bool all_running(const std::map<int, TaskView>& tasks, size_t n, const std::string& excluded = "") {
+  if (tasks.size() != n) return false;
+  for (const auto& [id, v] : tasks) {
+    if (v.state != "RUNNING" || v.worker_id == excluded) return false;
+  }
+  return true;
+}
+
+std::string worker_id_of(const KanalWorker& w) {
+  std::string url = w.base_url();
+  return url.substr(url.find("://") + 3);
+}
+
+std::string json_of(const Props& config, const std::string& name) {
+  std::string body = "{\"name\":\"" + name + "\",\"config\":{";
+  bool first = true;
+  for (const auto& [k, v] : config) {
+    if (!first) body += ",";
+    first = false;
+    body += "\"" + k + "\":\"" + v + "\"";
+  }
+  return body + "}}";
+}
+
+class Cluster {
+ public:
+  explicit Cluster(int size) {
+    std::string base = unique_test_name();
+    Props props{{"group.id", base + "-group"},
+                {"config.storage.topic", base + "-configs"},
+                {"offset.storage.topic", base + "-offsets"},
+                {"status.storage.topic", base + "-status"},
+                {"config.storage.replication.factor", "1"},
+                {"offset.storage.replication.factor", "1"},
+                {"status.storage.replication.factor", "1"},
+                {"offset.storage.partitions", "3"},
+                {"status.storage.partitions", "2"},
+                {"session.timeout.ms", std::to_string(kSessionTimeout.count() * 1000)},
+                {"heartbeat.interval.ms", "1000"},
+                // The connectors' own consumer groups notice a dead worker as quickly.
+                {"consumer.session.timeout.ms", "6000"},
+                {"consumer.heartbeat.interval.ms", "1000"},
+                {"offset.flush.interval.ms", "1000"}};
+    for (int i = 0; i < size; ++i) {
+      dirs_.push_back(std::make_unique<TempDir>());
+      workers_.push_back(std::make_unique<KanalWorker>(KanalWorkerOptions{
+          .mode = "distributed", .dir = dirs_.back()->path(), .worker = props, .connectors = {}}));
+    }
+  }
+
+  ::testing::AssertionResult start() {
+    for (auto& w : workers_) {
+      Status s = w->start();
+      if (!s.ok()) return ::testing::AssertionFailure() << s.message();
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+  KanalWorker& operator[](size_t i) { return *workers_[i]; }
+  size_t size() const { return workers_.size(); }
+  const std::filesystem::path& dir(size_t i) const { return dirs_[i]->path(); }
+
+  // The leader: the range assignor gives the config topic's partition to the first member id,
+  // and the broker makes member ids "<client.id>-<uuid>", client.id being the worker id.
+  size_t leader_index(const std::set<size_t>& alive) const {
+    size_t best = *alive.begin();
+    for (size_t i : alive) {
+      if (worker_id_of(*workers_[i]) < worker_id_of(*workers_[best])) best = i;
+    }
+    return best;
+  }
+
+  // Waits until the leader has published an assignment naming all `size()` workers, so that a
+  // request to any other worker goes through a follower.
+  ::testing::AssertionResult formed(size_t leader) const {
+    return eventually(
+        [&] {
+          return log_of(leader).find("event=assignment.published") != std::string::npos &&
+                 log_of(leader).find("members=" + std::to_string(size())) != std::string::npos;
+        },
+        60s, [&] { return logs(); });
+  }
+
+  std::string log_of(size_t i) const {
+    std::ifstream in(workers_[i]->log_file());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  std::string logs() const {
+    std::string s;
+    for (const auto& w : workers_) s += "---- " + worker_id_of(*w) + "\n" + w->log_tail(40);
+    return s;
+  }
+
+ private:
+  std::vector<std::unique_ptr<TempDir>> dirs_;
+  std::vector<std::unique_ptr<KanalWorker>> workers_;
+};
+
+TEST(DistributedClusterTest, ConnectorCreatedThroughFollowerRunsWithTasksSpreadOverWorkers) {
+  Cluster cluster(3);
+  ASSERT_TRUE(cluster.start());
+  size_t leader = cluster.leader_index({0, 1, 2});
+  size_t follower = (leader + 1) % 3;
+  ASSERT_TRUE(cluster.formed(leader));
+  std::string topic = unique_test_name("gen");
+  Props gen{{"connector.class", "DatagenSource"},
+            {"topic", topic},
+            {"count", "-1"},
+            {"rate", "60"},
+            {"tasks.max", "6"}};
+
+  // A follower may not know the leader yet right after start: 409 until it does.
+  rest::testing::HttpResult created;
+  ASSERT_TRUE(eventually(
+      [&] {
+        created = cluster[follower].http("POST", "/connectors", json_of(gen, "gen"));
+        return created.status == 201;
+      },
+      60s, [&] { return std::to_string(created.status) + " " + created.body + cluster.logs(); }));
+
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    ASSERT_TRUE(
+        eventually([&] { return all_running(task_views(cluster[i], "gen"), 6); }, 90s,
+                   [&] { return describe(task_views(cluster[i], "gen")) + cluster.logs(); }))
+        << "worker " << i;
+  }
+  std::map<std::string, int> per_worker;
+  for (size_t i = 0; i < cluster.size(); ++i) per_worker[worker_id_of(cluster[i])] = 0;
+  auto tasks = task_views(cluster[0], "gen");
+  for (const auto& [id, v] : tasks) per_worker[v.worker_id]++;
+  int lo = 1000, hi = 0;
+  for (const auto& [w, n] : per_worker) {
+    lo = std::min(lo, n);
+    hi = std::max(hi, n);
+    std::printf("[ measured ] %s runs %d task(s) of gen\n", w.c_str(), n);
+  }
+  EXPECT_EQ(per_worker.size(), 3u) << describe(tasks);
+  EXPECT_LE(hi - lo, 1) << describe(tasks);
+  // Every worker serves the same view.
+  for (size_t i = 1; i < cluster.size(); ++i) {
+    auto other = task_views(cluster[i], "gen");
+    for (const auto& [id, v] : tasks) EXPECT_EQ(other[id].worker_id, v.worker_id) << id;
+  }
+  // The follower forwarded the create: the leader wrote it.
+  EXPECT_NE(cluster.log_of(leader).find("event=connector.created"), std::string::npos);
+  EXPECT_EQ(cluster.log_of(follower).find("event=connector.created"), std::string::npos);
+  EXPECT_EQ(cluster[follower].http("DELETE", "/connectors/gen").status, 204);
+  EXPECT_TRUE(eventually(
+      [&] { return cluster[leader].http("GET", "/connectors/gen").status == 404; }, 30s));
+}
+
+std::set<long> ids_in(const std::filesystem::path& file, size_t& lines) {
+  std::set<long> ids;
+  std::ifstream in(file);
+  std::string l;
+  lines = 0;
+  while (std::getline(in, l)) {
+    ++lines;
+    auto colon = l.find(':');
+    if (colon != std::string::npos) ids.insert(std::atol(l.substr(0, colon).c_str()));
+  }
+  return ids;
+}
+
+TEST(DistributedClusterTest,
+     LeaderKilledDuringPipelineNewLeaderRestartsEveryTaskAndNoRecordIsLost) {
+  Cluster cluster(3);
+  ASSERT_TRUE(cluster.start());
+  std::string topic = unique_test_name("pipe");
+  ASSERT_TRUE(is_ok(create_topic(broker().bootstrap(), topic, 3)));
+  TempDir shared;
+  auto output = shared / "sink.txt";
+  constexpr int kCount = 40000;
+  Props gen{{"connector.class", "DatagenSource"},
+            {"topic", topic},
+            {"count", std::to_string(kCount)},
+            {"rate", "2000"},
+            {"size", "20"},
+            {"tasks.max", "3"}};
+  // Relative: each worker writes the summary of what it received in its own directory.
+  Props check{{"connector.class", "DatagenSink"},
+              {"topics", topic},
+              {"summary.file", "summary.json"},
+              {"source.tasks", "3"},
+              {"tasks.max", "1"}};
+  Props file{{"connector.class", "FileStreamSink"},
+             {"topics", topic},
+             {"file", output.string()},
+             {"tasks.max", "2"}};
+  size_t leader = cluster.leader_index({0, 1, 2});
+  size_t follower = (leader + 1) % 3;
+  ASSERT_TRUE(cluster.formed(leader));
+  for (const auto& [name, cfg] :
+       std::vector<std::pair<std::string, Props>>{{"check", check}, {"file", file}, {"gen", gen}}) {
+    rest::testing::HttpResult r;
+    ASSERT_TRUE(eventually(
+        [&] {
+          r = cluster[follower].http("POST", "/connectors", json_of(cfg, name));
+          return r.status == 201;
+        },
+        60s, [&] { return std::to_string(r.status) + " " + r.body + cluster.logs(); }));
+  }
+  std::map<std::string, size_t> task_counts{{"gen", 3}, {"check", 1}, {"file", 2}};
+  for (const auto& [name, n] : task_counts) {
+    ASSERT_TRUE(
+        eventually([&] { return all_running(task_views(cluster[follower], name), n); }, 90s,
+                   [&] { return describe(task_views(cluster[follower], name)) + cluster.logs(); }));
+  }
+  size_t lines = 0;
+  ASSERT_TRUE(eventually([&] { return ids_in(output, lines).size() > 4000; }, 60s,
+                         [&] { return cluster.logs(); }));
+
+  std::string dead = worker_id_of(cluster[leader]);
+  cluster[leader].kill9();
+  auto killed_at = std::chrono::steady_clock::now();
+  std::printf("[ measured ] killed leader %s after %zu records reached the file sink\n",
+              dead.c_str(), ids_in(output, lines).size());
+
+  for (const auto& [name, n] : task_counts) {
+    ASSERT_TRUE(
+        eventually([&] { return all_running(task_views(cluster[follower], name), n, dead); },
+                   kSessionTimeout + 30s,
+                   [&] { return describe(task_views(cluster[follower], name)) + cluster.logs(); }))
+        << name;
+  }
+  auto recovered = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - killed_at);
+  std::printf(
+      "[ measured ] every task RUNNING again on the survivors %lld ms after kill -9 "
+      "(session.timeout.ms=%lld)\n",
+      static_cast<long long>(recovered.count()),
+      static_cast<long long>(std::chrono::milliseconds(kSessionTimeout).count()));
+  EXPECT_LE(recovered, kSessionTimeout + 15s);
+
+  ASSERT_TRUE(eventually([&] { return ids_in(output, lines).size() == kCount; }, 120s,
+                         [&] {
+                           return std::to_string(ids_in(output, lines).size()) +
+                                  " distinct ids in the sink file\n" + cluster.logs();
+                         }));
+  std::set<long> ids = ids_in(output, lines);
+  EXPECT_EQ(*ids.begin(), 0);
+  EXPECT_EQ(*ids.rbegin(), kCount - 1);
+  std::printf("[ measured ] file sink: %zu lines, %zu distinct ids of %d, %zu duplicates\n", lines,
+              ids.size(), kCount, lines - ids.size());
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    std::ifstream in(cluster.dir(i) / "summary.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!ss.str().empty()) {
+      std::printf("[ measured ] DatagenSink summary on %s%s: %s\n",
+                  worker_id_of(cluster[i]).c_str(), i == leader ? " (killed)" : "",
+                  ss.str().c_str());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kanal::testing
