@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -92,29 +93,41 @@ class Schema;
 // One field of a STRUCT schema; `schema` borrows from the struct's schema.
 struct Field;
 
+// Copies of an owned Schema share one host handle (counted in the plugin, released with
+// schema_destroy by the last copy), so stamping a task's schema on every record costs no host
+// call and no allocation. Copying a borrowed Schema takes a handle of its own.
 class Schema {
  public:
   Schema() = default;  // no schema (schemaless)
-  Schema(const Schema& other) : s_(other.s_ ? detail::host().schema_copy(other.s_) : nullptr) {
-    owned_ = s_ != nullptr;
+  Schema(const Schema& other) : s_(other.s_), owner_(other.owner_) {
+    if (s_ != nullptr && !owner_) {
+      owner_ = own(detail::host().schema_copy(s_));
+      s_ = owner_.get();
+    }
   }
-  Schema(Schema&& other) noexcept : s_(other.s_), owned_(other.owned_) {
+  Schema(Schema&& other) noexcept : s_(other.s_), owner_(std::move(other.owner_)) {
     other.s_ = nullptr;
-    other.owned_ = false;
   }
   Schema& operator=(Schema other) noexcept {
     std::swap(s_, other.s_);
-    std::swap(owned_, other.owned_);
+    std::swap(owner_, other.owner_);
     return *this;
   }
-  ~Schema() {
-    if (owned_) detail::host().schema_destroy(const_cast<kanal_schema*>(s_));
-  }
+  ~Schema() = default;
 
   // Takes an owned handle (from schema_build or schema_copy).
-  static Schema adopt(kanal_schema* s) { return Schema(s, true); }
+  static Schema adopt(kanal_schema* s) {
+    Schema out;
+    out.owner_ = own(s);
+    out.s_ = s;
+    return out;
+  }
   // Borrows a handle; the result must not outlive its source. Copy it to keep it.
-  static Schema borrow(const kanal_schema* s) { return Schema(s, false); }
+  static Schema borrow(const kanal_schema* s) {
+    Schema out;
+    out.s_ = s;
+    return out;
+  }
 
   // Connect's predefined schemas (Schema.INT32_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA, ...).
   static Schema int8(bool optional = false) { return primitive(KANAL_TYPE_INT8, optional); }
@@ -168,11 +181,16 @@ class Schema {
   inline ValueView default_value() const;
 
  private:
-  Schema(const kanal_schema* s, bool owned) : s_(s), owned_(owned) {}
+  // Shares an owned handle; destroys it (and rethrows) when the count cannot be allocated.
+  static std::shared_ptr<kanal_schema> own(kanal_schema* s) {
+    if (s == nullptr) return nullptr;
+    return std::shared_ptr<kanal_schema>(s,
+                                         [](kanal_schema* h) { detail::host().schema_destroy(h); });
+  }
   static inline Schema primitive(int32_t type, bool optional);
 
   const kanal_schema* s_ = nullptr;
-  bool owned_ = false;
+  std::shared_ptr<kanal_schema> owner_;  // empty when borrowed (or none)
 };
 
 struct Field {
@@ -473,10 +491,24 @@ class SchemaBuilder {
   kanal_schema_builder* b_;
 };
 
+// Connect's predefined schemas are built once per plugin (on first use, thread-safe) and shared,
+// so Schema::string() on every record costs no host call. The table is never destroyed: a
+// plugin's static destructors may run after the host has started to shut down.
 inline Schema Schema::primitive(int32_t type, bool optional) {
-  SchemaBuilder b(static_cast<Type>(type));
-  if (optional) b.optional();
-  return b.build();
+  if (type < KANAL_TYPE_INT8 || type > KANAL_TYPE_BYTES) {
+    SchemaBuilder b(static_cast<Type>(type));
+    if (optional) b.optional();
+    return b.build();
+  }
+  static const std::vector<Schema>* const cache = [] {
+    auto table = std::make_unique<std::vector<Schema>>();
+    for (int32_t t = KANAL_TYPE_INT8; t <= KANAL_TYPE_BYTES; ++t) {
+      table->push_back(SchemaBuilder(static_cast<Type>(t)).build());
+      table->push_back(SchemaBuilder(static_cast<Type>(t)).optional().build());
+    }
+    return table.release();
+  }();
+  return (*cache)[static_cast<size_t>(type - KANAL_TYPE_INT8) * 2 + (optional ? 1 : 0)];
 }
 
 // Connect's logical types. Values keep Connect's physical form: Decimal is BYTES holding the
