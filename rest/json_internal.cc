@@ -132,14 +132,16 @@ void write_config_key_info(JsonWriter& w, const herder::ConfigKeyInfo& key) {
   write_string(w, key.documentation);
   w.Key("group");
   write_optional_string(w, key.group);
+  // Connect 4.3.1 answers "order_in_group" here (observed, docs/compatibility.md K1), although
+  // the spec's example says "order".
+  w.Key("order_in_group");
+  w.Int(key.order);
   w.Key("width");
   write_string(w, key.width);
   w.Key("display_name");
   write_string(w, key.display_name);
   w.Key("dependents");
   write_string_list(w, key.dependents);
-  w.Key("order");
-  w.Int(key.order);
   w.EndObject();
 }
 

@@ -945,7 +945,7 @@ TEST_F(RestEndpointsTest, ReturnsPluginConfigKeysWhenGettingPluginConfig) {
   EXPECT_EQ(string_of(*file, "type"), "STRING");
   EXPECT_EQ(string_of(*file, "importance"), "HIGH");
   for (const char* member : {"required", "default_value", "documentation", "group", "width",
-                             "display_name", "dependents", "order"}) {
+                             "display_name", "dependents", "order_in_group"}) {
     EXPECT_TRUE(file->HasMember(member)) << member << " missing in " << r.body;
   }
 }

@@ -828,8 +828,8 @@ TEST_F(RestApiTest, ReturnsConfigKeysWhenGettingPluginConfig) {
   EXPECT_EQ(r.body,
             R"([{"name":"file","type":"STRING","required":false,"default_value":null,)"
             R"("importance":"HIGH","documentation":"Source filename. If not specified, the )"
-            R"(standard input will be used","group":null,"width":"NONE","display_name":"file",)"
-            R"("dependents":[],"order":-1}])");
+            R"(standard input will be used","group":null,"order_in_group":-1,"width":"NONE",)"
+            R"("display_name":"file","dependents":[]}])");
 }
 
 TEST_F(RestApiTest, Returns404WhenPluginIsUnknown) {
@@ -847,8 +847,8 @@ TEST_F(RestApiTest, ReturnsConfigInfosWithErrorsWhenValidating) {
             R"("Transforms","Predicates","Error Handling"],"configs":[{"definition":)"
             R"({"name":"tasks.max","type":"INT","required":false,"default_value":"1",)"
             R"("importance":"HIGH","documentation":"Maximum number of tasks to use for this )"
-            R"(connector.","group":"Common","width":"SHORT","display_name":"Tasks max",)"
-            R"("dependents":[],"order":3},"value":{"name":"tasks.max","value":"0",)"
+            R"(connector.","group":"Common","order_in_group":3,"width":"SHORT",)"
+            R"("display_name":"Tasks max","dependents":[]},"value":{"name":"tasks.max","value":"0",)"
             R"("recommended_values":[],"errors":["Invalid value 0 for configuration tasks.max: )"
             R"(Value must be at least 1"],"visible":true}},{"definition":null,"value":)"
             R"({"name":"extra","value":"x","recommended_values":[],"errors":[],)"
