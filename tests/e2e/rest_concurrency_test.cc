@@ -4,6 +4,7 @@
 // are gone, no request got a 5xx or no answer, and the worker still stops cleanly.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -214,6 +215,82 @@ TEST(RestConcurrencyTest, StaysConsistentWhenEightClientsMixReadsAndWrites) {
   std::printf("[ measured ] %d requests from %d clients; %zu connectors left, %zu deleted\n",
               requests, kClients, expected.size(), deleted.size());
   EXPECT_TRUE(worker.stop().success()) << worker.log_tail();
+}
+
+class RestRaceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(is_ok(worker_.start())); }
+
+  // Runs `request(t)` on kClients threads at once and returns the answers.
+  std::vector<HttpResult> race(const std::function<HttpResult(int)>& request) {
+    std::vector<HttpResult> results(kClients);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kClients; ++t) {
+      threads.emplace_back([&, t] { results[t] = request(t); });
+    }
+    for (auto& th : threads) th.join();
+    return results;
+  }
+
+  TempDir dir_{"kanal-rest-race"};
+  KanalWorker worker_{{.dir = dir_.path(), .worker = {}, .connectors = {}}};
+  std::string name_ = unique_test_name();
+};
+
+TEST_F(RestRaceTest, CreatesConnectorOnceWhenClientsRaceForOneName) {
+  std::string url = worker_.base_url() + "/connectors";
+
+  std::vector<HttpResult> results = race([&](int t) {
+    Props config{{"connector.class", "DatagenSource"},
+                 {"topic", name_ + "-" + std::to_string(t)},
+                 {"count", "1"}};
+    return rest::testing::request("POST", url, create_body(name_, config, "STOPPED"));
+  });
+
+  int created = 0;
+  std::string winner;
+  for (const HttpResult& r : results) {
+    if (r.status == 201) {
+      ++created;
+      winner = parse_json(r)["config"]["topic"].GetString();
+    } else {
+      EXPECT_TRUE(is_error(r, 409, {name_})) << r.body;
+    }
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(worker_.http("GET", "/connectors").body, "[\"" + name_ + "\"]");
+  EXPECT_NE(worker_.http("GET", "/connectors/" + name_ + "/config").body.find(winner),
+            std::string::npos);
+}
+
+TEST_F(RestRaceTest, KeepsEveryPatchedKeyWhenClientsPatchOneConnectorAtOnce) {
+  Props config{{"connector.class", "DatagenSource"}, {"topic", name_}, {"count", "1"}};
+  ASSERT_EQ(worker_.http("POST", "/connectors", create_body(name_, config, "STOPPED")).status, 201);
+  constexpr int kRounds = 10;
+
+  std::string url = worker_.base_url() + "/connectors/" + name_ + "/config";
+
+  std::vector<HttpResult> results = race([&](int t) {
+    HttpResult last;
+    for (int round = 0; round < kRounds; ++round) {
+      std::string key = "x.client" + std::to_string(t) + ".round" + std::to_string(round);
+      last = rest::testing::request("PATCH", url, R"({")" + key + R"(":"set"})");
+      if (last.status != 200) break;
+    }
+    return last;
+  });
+
+  for (const HttpResult& r : results) EXPECT_EQ(r.status, 200) << r.body;
+  rapidjson::Document stored = parse_json(worker_.http("GET", "/connectors/" + name_ + "/config"));
+  ASSERT_TRUE(stored.IsObject());
+  int lost = 0;
+  for (int t = 0; t < kClients; ++t) {
+    for (int round = 0; round < kRounds; ++round) {
+      std::string key = "x.client" + std::to_string(t) + ".round" + std::to_string(round);
+      lost += !stored.HasMember(key.c_str());
+    }
+  }
+  EXPECT_EQ(lost, 0) << "patched keys lost by concurrent PATCH requests";
 }
 
 }  // namespace

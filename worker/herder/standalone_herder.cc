@@ -365,6 +365,29 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
   return infos;
 }
 
+namespace {
+
+// The checks a create or update runs before anything is written: connector.class present,
+// known, and the whole config valid. Returns the connector's kind.
+Result<ConnectorKind> check_connector_config(const config::WorkerConfig& wc,
+                                             runtime::PluginCatalog& catalog,
+                                             const data::ConverterRegistry& converters,
+                                             const transforms::TransformRegistry& transforms,
+                                             const std::string& name, const ConfigMap& config) {
+  std::string cls = get_or(config, "connector.class");
+  if (config::trim(cls).empty()) {
+    return Status::invalid_argument("Connector config {" + name + "} contains no connector type");
+  }
+  auto infos = validate_connector(wc, catalog, converters, transforms, cls, config);
+  if (!infos.ok()) return infos.status();
+  if (infos->error_count > 0) return Status::invalid_argument(validation_failure_message(*infos));
+  auto plugin = catalog.connector(cls, get_or(config, "connector.plugin.version"));
+  if (!plugin.ok()) return plugin.status();
+  return (*plugin)->kind();
+}
+
+}  // namespace
+
 StandaloneHerder::StandaloneHerder(const config::WorkerConfig& config, runtime::Worker& worker,
                                    runtime::StatusStore& status,
                                    storage::OffsetBackingStore& offsets,
@@ -587,16 +610,9 @@ Result<PutResult> StandaloneHerder::put_connector_config(const std::string& name
                                                          bool allow_replace,
                                                          std::optional<TargetState> initial) {
   config["name"] = name;
-  std::string cls = get_or(config, "connector.class");
-  if (config::trim(cls).empty()) {
-    return Status::invalid_argument("Connector config {" + name + "} contains no connector type");
-  }
-  auto infos = validate_connector(config_, catalog_, converters_, transforms_, cls, config);
-  if (!infos.ok()) return infos.status();
-  if (infos->error_count > 0) return Status::invalid_argument(validation_failure_message(*infos));
-  auto plugin = catalog_.connector(cls, get_or(config, "connector.plugin.version"));
-  if (!plugin.ok()) return plugin.status();
-  ConnectorKind kind = (*plugin)->kind();
+  auto checked = check_connector_config(config_, catalog_, converters_, transforms_, name, config);
+  if (!checked.ok()) return checked.status();
+  ConnectorKind kind = checked.value();
   return call<PutResult>([this, name, config, allow_replace, initial, kind]() -> Result<PutResult> {
     ConnectorState* existing = find(name);
     if (existing && !allow_replace) {
@@ -626,14 +642,37 @@ Result<PutResult> StandaloneHerder::put_connector_config(const std::string& name
 Result<ConnectorInfo> StandaloneHerder::patch_connector_config(const std::string& name,
                                                                ConfigMap set,
                                                                std::vector<std::string> remove) {
-  auto current = connector_config(name);
-  if (!current.ok()) return current.status();
-  ConfigMap merged = std::move(current).value();
-  for (auto& [k, v] : set) merged[k] = v;
-  for (const auto& k : remove) merged.erase(k);
-  auto r = put_connector_config(name, std::move(merged), true, std::nullopt);
-  if (!r.ok()) return r.status();
-  return r->info;
+  // Read, merge and validate off the herder thread, then write only if no other change came in
+  // meanwhile, else start over: concurrent PATCHes of one connector keep each other's keys.
+  constexpr int kAttempts = 100;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto current = connector_config(name);
+    if (!current.ok()) return current.status();
+    ConfigMap merged = current.value();
+    for (const auto& [k, v] : set) merged[k] = v;
+    for (const auto& k : remove) merged.erase(k);
+    merged["name"] = name;
+    auto checked =
+        check_connector_config(config_, catalog_, converters_, transforms_, name, merged);
+    if (!checked.ok()) return checked.status();
+    using Written = std::optional<ConnectorInfo>;  // nullopt: changed meanwhile
+    auto written = call<Written>([this, name, expected = std::move(current).value(), merged,
+                                  kind = checked.value()]() -> Result<Written> {
+      ConnectorState* st = find(name);
+      if (!st) return unknown_connector(name);
+      if (st->config != expected) return Written();
+      stop_connector_and_tasks(name);
+      st->config = merged;
+      st->kind = kind;
+      logger_.info("connector.updated", {{"connector", name}});
+      (void)start_connector_and_tasks(name);
+      return Written(info_of(name, *st));
+    });
+    if (!written.ok()) return written.status();
+    if (written.value()) return *std::move(written).value();
+  }
+  return Status::conflict("Connector " + name +
+                          " config kept changing while the patch was applied; retry the request");
 }
 
 Status StandaloneHerder::delete_connector(const std::string& name) {
