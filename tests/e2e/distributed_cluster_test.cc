@@ -207,6 +207,75 @@ TEST(DistributedClusterTest, ConnectorCreatedThroughFollowerRunsWithTasksSpreadO
       [&] { return cluster[leader].http("GET", "/connectors/gen").status == 404; }, 30s));
 }
 
+std::map<std::string, int> tasks_per_worker(const std::map<int, TaskView>& tasks) {
+  std::map<std::string, int> out;
+  for (const auto& [id, v] : tasks) out[v.worker_id]++;
+  return out;
+}
+
+TEST(DistributedClusterTest, GracefulLeaveMovesTasksAtOnceAndPauseResumeWorkThroughFollowers) {
+  Cluster cluster(3);
+  ASSERT_TRUE(cluster.start());
+  size_t leader = cluster.leader_index({0, 1, 2});
+  size_t follower = (leader + 1) % 3;
+  size_t other = (leader + 2) % 3;
+  ASSERT_TRUE(cluster.formed(leader));
+  Props gen{{"connector.class", "DatagenSource"},
+            {"topic", unique_test_name("gen")},
+            {"count", "-1"},
+            {"rate", "60"},
+            {"tasks.max", "6"}};
+  rest::testing::HttpResult r;
+  ASSERT_TRUE(eventually(
+      [&] {
+        r = cluster[follower].http("POST", "/connectors", json_of(gen, "gen"));
+        return r.status == 201;
+      },
+      60s, [&] { return std::to_string(r.status) + " " + r.body + cluster.logs(); }));
+  ASSERT_TRUE(
+      eventually([&] { return all_running(task_views(cluster[leader], "gen"), 6); }, 90s,
+                 [&] { return describe(task_views(cluster[leader], "gen")) + cluster.logs(); }));
+
+  // Pause and resume through a follower: every task follows, wherever it runs.
+  ASSERT_EQ(cluster[other].http("PUT", "/connectors/gen/pause").status, 202);
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto t = task_views(cluster[follower], "gen");
+        return t.size() == 6 && std::all_of(t.begin(), t.end(), [](const auto& e) {
+                 return e.second.state == "PAUSED";
+               });
+      },
+      30s, [&] { return describe(task_views(cluster[follower], "gen")); }));
+  ASSERT_EQ(cluster[other].http("PUT", "/connectors/gen/resume").status, 202);
+  EXPECT_TRUE(eventually([&] { return all_running(task_views(cluster[follower], "gen"), 6); }, 30s,
+                         [&] { return describe(task_views(cluster[follower], "gen")); }));
+
+  // SIGTERM: the worker stops its tasks and leaves the group; the others take them at once.
+  std::string leaving = worker_id_of(cluster[other]);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(cluster[other].stop().success()) << cluster[other].log_tail();
+  ASSERT_TRUE(
+      eventually([&] { return all_running(task_views(cluster[leader], "gen"), 6, leaving); }, 30s,
+                 [&] { return describe(task_views(cluster[leader], "gen")); }));
+  auto moved =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  std::printf(
+      "[ measured ] graceful leave: every task RUNNING on the other workers %lld ms after "
+      "SIGTERM\n",
+      static_cast<long long>(moved.count()));
+  EXPECT_LE(moved, 10s);  // session.timeout.ms is 6 s: a leave must not wait for it
+
+  // Back again: the assignment is balanced once more (2/2/2).
+  ASSERT_TRUE(is_ok(cluster[other].start()));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto t = task_views(cluster[leader], "gen");
+        auto per = tasks_per_worker(t);
+        return all_running(t, 6) && per.size() == 3 && per[leaving] == 2;
+      },
+      60s, [&] { return describe(task_views(cluster[leader], "gen")) + cluster.logs(); }));
+}
+
 std::set<long> ids_in(const std::filesystem::path& file, size_t& lines) {
   std::set<long> ids;
   std::ifstream in(file);
