@@ -58,8 +58,12 @@ Status check_connector_name(std::string_view name) {
   if (name.empty()) {
     return Status::invalid_argument("Connector name is empty; give the connector a name");
   }
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) {
+  // Java's Character.isISOControl: U+0000-U+001F, U+007F and the C1 range U+0080-U+009F,
+  // which UTF-8 spells C2 80 .. C2 9F.
+  for (size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f)) {
       return Status::invalid_argument("Connector name '" + std::string(name) +
                                       "' contains ISO control characters");
     }

@@ -231,6 +231,20 @@ TEST_F(RestApiTest, Returns400WhenNameContainsControlCharacters) {
   EXPECT_EQ(r.status, 400);
 }
 
+TEST_F(RestApiTest, Returns400WhenNameContainsC1ControlCharacter) {
+  HttpResponse r = call("POST", "/connectors",
+                        R"({"name":"e\u0085x","config":{"connector.class":"FileStreamSink"}})");
+
+  EXPECT_EQ(r.status, 400);
+}
+
+TEST_F(RestApiTest, AcceptsNameWhenItHasNonControlUnicode) {
+  HttpResponse r = call("POST", "/connectors",
+                        R"({"name":"caf\u00e9","config":{"connector.class":"FileStreamSink"}})");
+
+  EXPECT_NE(r.status, 400) << r.body;
+}
+
 TEST_F(RestApiTest, Returns400WhenConfigIsMissing) {
   HttpResponse r = call("POST", "/connectors", R"({"name":"a"})");
 
