@@ -3,6 +3,7 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace kanal::rest::detail {
 
@@ -207,7 +208,46 @@ void write_raw_json(JsonWriter& w, std::string_view json) {
   }
 }
 
+namespace {
+
+// Jackson's default StreamReadConstraints.maxNestingDepth, which Connect's JSON provider uses.
+constexpr int kMaxNestingDepth = 1000;
+
+// The byte offset where `body` nests arrays and objects deeper than kMaxNestingDepth, if it
+// does. rapidjson's parser and writer recurse once per level: without this check a body of a
+// few megabytes of '[' overflows the stack of the thread handling the request and kills the
+// worker.
+std::optional<size_t> too_deep_at(std::string_view body) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNestingDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<rapidjson::Document> parse_body(std::string_view body, Numbers numbers) {
+  if (auto at = too_deep_at(body)) {
+    return Status::invalid_argument(
+        "Malformed JSON request body: nesting depth exceeds the "
+        "maximum allowed (" +
+        std::to_string(kMaxNestingDepth) + ") (at byte " + std::to_string(*at) + ")");
+  }
   rapidjson::Document doc;
   if (numbers == Numbers::kAsText) {
     doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());

@@ -1,0 +1,58 @@
+// Requests that try to break the worker: whatever the body, the answer is an error body and the
+// worker keeps serving (issue #5: "No request can crash, hang or corrupt the worker").
+#include <gtest/gtest.h>
+
+#include "e2e/rest_support.h"
+#include "support/assertions.h"
+#include "support/kanal_worker.h"
+#include "support/temp_dir.h"
+
+namespace kanal::testing {
+namespace {
+
+// A worker with the default rest.request.max.bytes (10 MiB).
+class RestRobustnessTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(is_ok(worker_.start())); }
+
+  TempDir dir_{"kanal-rest-robust"};
+  KanalWorker worker_{{.dir = dir_.path(), .worker = {}, .connectors = {}}};
+};
+
+TEST_F(RestRobustnessTest, Returns400AndKeepsServingWhenBodyNestsMillionDeep) {
+  std::string body(1'000'000, '[');
+
+  HttpResult r = worker_.http("POST", "/connectors", body);
+
+  EXPECT_TRUE(is_error(r, 400)) << r.body.substr(0, 300);
+  EXPECT_TRUE(worker_.running()) << worker_.log_tail();
+  EXPECT_EQ(worker_.http("GET", "/").status, 200);
+}
+
+TEST_F(RestRobustnessTest, Returns400AndKeepsServingWhenValidatedValueNestsMillionDeep) {
+  std::string body = R"({"connector.class":"FileStreamSink","topics":)" +
+                     std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}";
+
+  HttpResult r = worker_.http("PUT", "/connector-plugins/FileStreamSink/config/validate", body);
+
+  EXPECT_TRUE(is_error(r, 400, {"nesting depth"})) << r.body.substr(0, 300);
+  EXPECT_TRUE(worker_.running()) << worker_.log_tail();
+  EXPECT_EQ(worker_.http("GET", "/").status, 200);
+}
+
+TEST_F(RestRobustnessTest, ChecksValueRulesWhenOffsetPartitionNestsWithinLimit) {
+  std::string deep = std::string(500, '[') + "1" + std::string(500, ']');
+  Props config{{"connector.class", "FileStreamSource"}, {"topic", "t"}};
+  ASSERT_EQ(worker_.http("POST", "/connectors", create_body("src", config, "STOPPED")).status, 201);
+
+  HttpResult r = worker_.http(
+      "PATCH", "/connectors/src/offsets",
+      R"({"offsets":[{"partition":{"filename":)" + deep + R"(},"offset":{"position":1}}]})");
+
+  EXPECT_TRUE(is_error(r, 400)) << "a partition value must be a primitive: " << r.body;
+  EXPECT_EQ(r.body.find("nesting depth"), std::string::npos) << r.body;
+  EXPECT_TRUE(worker_.running()) << worker_.log_tail();
+}
+
+}  // namespace
+}  // namespace kanal::testing
