@@ -17,6 +17,7 @@
 // consumer ceiling. wait prints "ready" once it reached the broker, then polls the topic's end
 // offsets every 20 ms and prints the JSON line when their sum reaches N.
 #include <fcntl.h>
+#include <librdkafka/rdkafka.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -32,8 +33,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <librdkafka/rdkafka.h>
 
 namespace {
 
@@ -126,8 +125,7 @@ RdConfPtr make_conf(const std::string& bootstrap,
                                                           {"client.id", "kanal-bench"}};
   all.insert(all.end(), settings.begin(), settings.end());
   for (const auto& [k, v] : all) {
-    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof err) !=
-        RD_KAFKA_CONF_OK) {
+    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
       fail("config " + k + "=" + v + ": " + err);
     }
   }
@@ -146,8 +144,7 @@ double cpu_seconds() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-void print_rate(const char* what, long long records, long long bytes, double seconds,
-                double cpu) {
+void print_rate(const char* what, long long records, long long bytes, double seconds, double cpu) {
   std::printf(
       "{\"what\":\"%s\",\"records\":%lld,\"bytes\":%lld,\"seconds\":%.6f,"
       "\"records_per_s\":%.1f,\"cpu_s\":%.3f}\n",
@@ -210,8 +207,9 @@ int admin(const Args& a, bool create) {
   }
   size_t n = 0;
   const rd_kafka_topic_result_t** results =
-      create ? rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n)
-             : rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &n);
+      create
+          ? rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n)
+          : rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &n);
   for (size_t i = 0; i < n; ++i) {
     rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS &&
@@ -219,8 +217,7 @@ int admin(const Args& a, bool create) {
       fail(topic + ": " + rd_kafka_err2str(e));
     }
   }
-  std::printf("{\"what\":\"%s\",\"topic\":\"%s\"}\n", create ? "create" : "delete",
-              topic.c_str());
+  std::printf("{\"what\":\"%s\",\"topic\":\"%s\"}\n", create ? "create" : "delete", topic.c_str());
   return 0;
 }
 
@@ -318,8 +315,8 @@ int produce(const Args& a) {
 
 int consume(const Args& a) {
   const long long want = a.get_long("--count", 0);
-  RdConfPtr conf = make_conf(a.get("--bootstrap"),
-                             {{"group.id", "kanal-bench-ceiling"}, {"enable.auto.commit", "false"}});
+  RdConfPtr conf = make_conf(
+      a.get("--bootstrap"), {{"group.id", "kanal-bench-ceiling"}, {"enable.auto.commit", "false"}});
   RdKafkaPtr rk = make_client(RD_KAFKA_CONSUMER, conf);
   rd_kafka_poll_set_consumer(rk.get());
   const std::string topic = a.get("--topic");

@@ -394,7 +394,7 @@ class Bench:
     def measured(self, kind, connector, wait):
         """Starts a worker, creates `connector` over REST, calls wait(); returns (s, cpu-s).
 
-        With --profile DIR, kanal runs under `perf record -g` from the connector's creation
+        With --profile DIR, kanal runs under `perf record` from the connector's creation
         to the last record: DIR/<connector name>.perf.data (figures then include perf's cost).
         """
         child, url, startup = self.start_worker(kind)
@@ -405,8 +405,9 @@ class Bench:
             if self.args.profile and kind == "kanal":
                 os.makedirs(self.args.profile, exist_ok=True)
                 data = os.path.join(self.args.profile, connector["name"] + ".perf.data")
-                perf = Child(["perf", "record", "-F", "499", "-g", "-o", data, "-p",
-                              str(child.pid)], data + ".log")
+                # DWARF unwinding: release builds keep no frame pointers.
+                perf = Child(["perf", "record", "-F", "999", "--call-graph", "dwarf,16384",
+                              "-o", data, "-p", str(child.pid)], data + ".log")
                 time.sleep(0.5)
             cpu0 = cpu_seconds(child.pid)
             t0 = time.monotonic()
@@ -764,7 +765,7 @@ def main():
     ap.add_argument("--workers", default="connect,kanal",
                     help="which workers to run: connect,kanal (default both)")
     ap.add_argument("--profile", metavar="DIR",
-                    help="record kanal's flows with perf record -g into DIR (skews figures)")
+                    help="record kanal's flows with perf record into DIR (skews figures)")
     ap.add_argument("--results-json", help="also write every sample to this file")
     ap.add_argument("--from-json", metavar="FILE",
                     help="print (and with --update-doc write) the table of a --results-json")
@@ -796,6 +797,7 @@ def main():
                        saved["summary_head"] + bench.table())
         return
     started = time.monotonic()
+    load_start = os.getloadavg()[0]
     command = "scripts/bench " + shlex.join(sys.argv[1:]) if os.environ.get(
         "KANAL_BENCH_WRAPPER") else shlex.join([os.path.relpath(sys.argv[0], ROOT)] +
                                                sys.argv[1:])
@@ -821,12 +823,13 @@ def main():
     table = bench.table()
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     summary_head = (
-        f"Command: `{command}` — {args.records:,} records per flow, {args.runs} runs, "
+        f"- Command: `{command}` — {args.records:,} records per flow, {args.runs} runs, "
         f"{elapsed / 60:.1f} min.\n"
-        f"Machine: {machine()}.\n"
-        f"Kafka {bench.kafka_version} (broker and Connect); ran {when}.\n\n"
-        "Medians; rates ±half the min–max spread in % of the median, other figures [min–max].\n"
-        "f. kanal's distributed failover: not yet measured: kanal distributed mode is in "
+        f"- Machine: {machine()}; load average {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end.\n"
+        f"- Kafka {bench.kafka_version} (broker and Connect); ran {when}.\n"
+        "- Medians; rates ±half the min–max spread in % of the median, other figures [min–max].\n"
+        "- f. kanal's distributed failover: not yet measured: kanal distributed mode is in "
         "progress (issue 6).\n\n")
     summary = summary_head + table
     print(summary)
