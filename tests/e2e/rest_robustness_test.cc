@@ -54,5 +54,54 @@ TEST_F(RestRobustnessTest, ChecksValueRulesWhenOffsetPartitionNestsWithinLimit) 
   EXPECT_TRUE(worker_.running()) << worker_.log_tail();
 }
 
+TEST_F(RestRobustnessTest, AnswersOddRequestsWithConnectErrorBodyWhenTheyAreMalformed) {
+  struct Case {
+    const char* method;
+    std::string path;
+    std::string body;
+    int status;
+  };
+  std::vector<Case> cases = {
+      {"GET", "/connectors/x/tasks/99999999999/status", "", 404},
+      {"GET", "/connectors/x/tasks/-1/status", "", 404},
+      {"POST", "/connectors", "null", 400},
+      {"POST", "/connectors", "\"just a string\"", 400},
+      {"POST", "/connectors", R"({"name":"n","config":["a"]})", 400},
+      {"POST", "/connectors", R"({"name":7,"config":{}})", 400},
+      {"POST", "/connectors",
+       R"({"name":"n","config":{"connector.class":"FileStreamSink"},)"
+       R"("initial_state":5})",
+       400},
+      {"POST", "/connectors", "{\"name\":\"\xff\xfe\",\"config\":{}}", 400},
+      {"POST", "/connectors",
+       R"({"name":"a\u0000b","config":{"connector.class":"FileStreamSink"}})", 400},
+      {"PUT", "/connectors/x/config", "[]", 400},
+      {"PUT", "/connectors/x/config", R"({"a":{"b":"c"}})", 400},
+      {"PATCH", "/connectors/x/config", "7", 400},
+      {"PATCH", "/connectors/x/offsets", R"({"offsets":[1]})", 400},
+      {"PATCH", "/connectors/x/offsets", R"({"offsets":"all"})", 400},
+      {"PUT", "/admin/loggers/kanal", "\"DEBUG\"", 400},
+      {"PUT", "/admin/loggers/kanal", R"({"level":7})", 404},  // Connect: unknown level
+      {"PUT", "/connector-plugins/FileStreamSink/config/validate", "{}", 400},
+      {"PUT", "/connector-plugins/FileStreamSink/config/validate", "", 400},
+  };
+
+  for (const Case& c : cases) {
+    HttpResult r = worker_.http(c.method, c.path, c.body);
+
+    EXPECT_TRUE(is_error(r, c.status)) << c.method << " " << c.path << " " << c.body;
+  }
+  EXPECT_TRUE(worker_.running()) << worker_.log_tail();
+}
+
+// TODO(#5): cpprestsdk's listener answers a request line whose URI it cannot parse (bad percent
+// escape) with a bare 400 before kanal's handler runs: no Connect error body, no access log line.
+// Fixing it needs a listener that hands such requests to RestApi (or a patched cpprestsdk).
+TEST_F(RestRobustnessTest, DISABLED_AnswersErrorBodyWhenPathHasInvalidPercentEscape) {
+  HttpResult r = worker_.http("GET", "/connectors/%zz");
+
+  EXPECT_TRUE(is_error(r, 404));
+}
+
 }  // namespace
 }  // namespace kanal::testing
