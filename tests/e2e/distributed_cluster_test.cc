@@ -276,6 +276,72 @@ TEST(DistributedClusterTest, GracefulLeaveMovesTasksAtOnceAndPauseResumeWorkThro
       60s, [&] { return describe(task_views(cluster[leader], "gen")) + cluster.logs(); }));
 }
 
+TEST(DistributedClusterTest, WholeClusterRestartBringsBackConnectorsTargetStatesAndOffsets) {
+  Cluster cluster(3);
+  ASSERT_TRUE(cluster.start());
+  size_t leader = cluster.leader_index({0, 1, 2});
+  size_t follower = (leader + 1) % 3;
+  ASSERT_TRUE(cluster.formed(leader));
+  std::string topic = unique_test_name("gen");
+  constexpr size_t kCount = 3000;
+  Props gen{{"connector.class", "DatagenSource"},
+            {"topic", topic},
+            {"count", std::to_string(kCount)},
+            {"rate", "1500"},
+            {"tasks.max", "3"}};
+  Props idle{{"connector.class", "DatagenSource"},
+             {"topic", topic + "-idle"},
+             {"count", "-1"},
+             {"rate", "10"},
+             {"tasks.max", "2"}};
+  rest::testing::HttpResult r;
+  ASSERT_TRUE(eventually(
+      [&] {
+        r = cluster[follower].http("POST", "/connectors", json_of(gen, "gen"));
+        return r.status == 201;
+      },
+      60s, [&] { return std::to_string(r.status) + " " + r.body + cluster.logs(); }));
+  ASSERT_TRUE(eventually(
+      [&] {
+        r = cluster[follower].http("POST", "/connectors", json_of(idle, "idle"));
+        return r.status == 201;
+      },
+      60s, [&] { return std::to_string(r.status) + " " + r.body; }));
+  ASSERT_TRUE(eventually([&] { return all_running(task_views(cluster[leader], "idle"), 2); }, 90s,
+                         [&] { return describe(task_views(cluster[leader], "idle")); }));
+  ASSERT_EQ(cluster[follower].http("PUT", "/connectors/idle/stop").status, 204);
+  ASSERT_TRUE(
+      eventually([&] { return cluster[leader].connector_state("idle") == "STOPPED"; }, 30s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto v = consume_values(broker().bootstrap(), topic, 30s);
+        return v.ok() && v->size() >= kCount;
+      },
+      90s, [&] { return describe(task_views(cluster[leader], "gen")) + cluster.logs(); }));
+
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    EXPECT_TRUE(cluster[i].stop().success()) << cluster[i].log_tail();
+  }
+  ASSERT_TRUE(cluster.start());
+
+  auto listed = cluster[follower].http("GET", "/connectors");
+  EXPECT_NE(listed.body.find("\"gen\""), std::string::npos) << listed.body;
+  EXPECT_NE(listed.body.find("\"idle\""), std::string::npos) << listed.body;
+  EXPECT_TRUE(
+      eventually([&] { return all_running(task_views(cluster[follower], "gen"), 3); }, 90s,
+                 [&] { return describe(task_views(cluster[follower], "gen")) + cluster.logs(); }));
+  EXPECT_EQ(cluster[follower].connector_state("idle"), "STOPPED");
+  EXPECT_TRUE(task_views(cluster[follower], "idle").empty());
+  // The source tasks resumed from their committed offsets: nothing was produced twice.
+  auto values = consume_values(broker().bootstrap(), topic, 30s);
+  ASSERT_TRUE(is_ok(values));
+  std::set<std::string> unique(values->begin(), values->end());
+  std::printf("[ measured ] after the whole-cluster restart: %zu records, %zu distinct, of %zu\n",
+              values->size(), unique.size(), kCount);
+  EXPECT_EQ(unique.size(), kCount);
+  EXPECT_EQ(values->size(), kCount);
+}
+
 std::set<long> ids_in(const std::filesystem::path& file, size_t& lines) {
   std::set<long> ids;
   std::ifstream in(file);
