@@ -550,6 +550,9 @@ void DistributedHerder::update_routing() {
   std::lock_guard lock(mu_);
   routing_.leader = leader_;
   routing_.leader_url = applied_ ? applied_->leader_url : (latest_ ? latest_->leader_url : "");
+  // Led the last generation but no longer: forwarding to ourselves would loop until a new
+  // leader publishes; answer 409 meanwhile.
+  if (!leader_ && routing_.leader_url == url_) routing_.leader_url.clear();
   routing_.task_owner.clear();
   if (applied_) {
     for (const auto& [worker, ma] : applied_->assignment) {
