@@ -6,6 +6,8 @@
 #include <random>
 #include <set>
 
+#include "herder/distributed_herder.h"
+
 namespace kanal::herder {
 namespace {
 
@@ -162,6 +164,41 @@ TEST(AssignmentTest, StaysBalancedAndCompleteThroughRandomChurn) {
     EXPECT_EQ(assign(members, counts, next), next);
     current = next;
   }
+}
+
+}  // namespace
+}  // namespace kanal::herder
+
+namespace kanal::herder {
+namespace {
+
+TEST(AssignmentRecordTest, RoundTripsThroughJson) {
+  AssignmentRecord r;
+  r.generation = 7;
+  r.sequence = 2;
+  r.leader = "10.0.0.5:8083";
+  r.leader_url = "http://10.0.0.5:8083/";
+  r.member_ids = {{"10.0.0.5:8083", {"10.0.0.5:8083-a"}},
+                  {"10.0.0.6:8083", {"10.0.0.6:8083-b", "10.0.0.6:8083-c"}}};
+  r.assignment = {{"10.0.0.5:8083", {{"my-conn"}, {{"my-conn", 0}, {"a-b-c", 11}}}},
+                  {"10.0.0.6:8083", {{}, {{"my-conn", 1}}}}};
+
+  auto back = decode_assignment_record(encode_assignment_record(r));
+
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->generation, 7);
+  EXPECT_EQ(back->sequence, 2);
+  EXPECT_EQ(back->leader, r.leader);
+  EXPECT_EQ(back->leader_url, r.leader_url);
+  EXPECT_EQ(back->member_ids, r.member_ids);
+  EXPECT_EQ(back->assignment, r.assignment);
+}
+
+TEST(AssignmentRecordTest, RefusesMalformedRecords) {
+  EXPECT_FALSE(decode_assignment_record("").ok());
+  EXPECT_FALSE(decode_assignment_record("{\"generation\":\"x\",\"members\":{}}").ok());
+  EXPECT_FALSE(decode_assignment_record("{\"generation\":1}").ok());
+  EXPECT_FALSE(decode_assignment_record("{\"generation\":1,\"members\":{\"w\":3}}").ok());
 }
 
 }  // namespace
