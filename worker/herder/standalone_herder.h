@@ -35,6 +35,8 @@ class StandaloneHerder : public Herder, private runtime::ConnectorContext {
 
   // Starts the herder thread.
   void start();
+  // This worker's advertised host:port; call before start().
+  void set_worker_id(std::string id) { worker_id_ = std::move(id); }
   // Marks start-up complete (GET /health answers 200 from then on).
   void set_ready() { ready_ = true; }
   // Stops every connector and task and the herder thread. Idempotent.
