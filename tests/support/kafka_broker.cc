@@ -94,12 +94,16 @@ std::string log4j2_text(const std::filesystem::path& log_file) {
 }
 
 // A random Kafka cluster id: 16 random bytes in unpadded base64url, as Uuid.randomUuid() gives.
+// Like Kafka's Uuid.randomUuid(), it draws again when the id would start with '-', which the
+// storage tool's argument parser would take for an option (about 1 start in 64 failed so).
 std::string random_cluster_id() {
   static const char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::random_device rd;
   unsigned char bytes[16];
-  for (unsigned char& b : bytes) b = static_cast<unsigned char>(rd());
+  do {
+    for (unsigned char& b : bytes) b = static_cast<unsigned char>(rd());
+  } while (kAlphabet[bytes[0] >> 2] == '-');
   std::string out;
   for (size_t i = 0; i < sizeof bytes; i += 3) {
     uint32_t chunk = static_cast<uint32_t>(bytes[i]) << 16;
