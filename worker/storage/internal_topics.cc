@@ -18,7 +18,10 @@ InternalTopic topic(const config::WorkerConfig& c, const std::string& prefix,
   t.spec.partitions = partitions;
   t.spec.replication_factor = c.parsed().get_int(prefix + ".replication.factor");
   for (const auto& [k, v] : c.with_prefix(prefix)) {
-    if (k == "topic" || k == "partitions" || k == "replication.factor") continue;
+    // Not topic settings: the name, sizing, and standalone's offset.storage.file.filename.
+    if (k == "topic" || k == "partitions" || k == "replication.factor" || k == "file.filename") {
+      continue;
+    }
     if (k == "cleanup.policy") {
       logger().warn(
           "internal_topic.setting_ignored",
