@@ -123,6 +123,24 @@ std::string worker_id_from_url(std::string url) {
   return url;
 }
 
+// Installed plugins plus the built-in converters and transforms, with the plugins'
+// transformations, predicates and converters registered beside the built-ins.
+struct PluginSet {
+  kanal::plugins::PluginRegistry plugins;
+  kanal::data::ConverterRegistry converters;
+  kanal::transforms::TransformRegistry transforms;
+};
+
+PluginSet load_plugins(const WorkerConfig& config) {
+  PluginSet set{kanal::plugins::PluginRegistry::scan(plugin_path(config)),
+                kanal::data::ConverterRegistry::with_builtins(),
+                kanal::transforms::TransformRegistry::with_builtins()};
+  Status components =
+      kanal::plugins::register_plugin_components(set.plugins, set.transforms, set.converters);
+  if (!components.ok()) logger().warn("plugins.components", {{"error", components.message()}});
+  return set;
+}
+
 struct ConnectorFile {
   std::string path;
   ConfigMap config;
@@ -141,14 +159,8 @@ int run_standalone(const WorkerConfig& config, const std::vector<ConnectorFile>&
   Status opened = offsets.start();
   if (!opened.ok()) return fail("offsets file", opened, kExitFailure);
 
-  kanal::plugins::PluginRegistry plugins =
-      kanal::plugins::PluginRegistry::scan(plugin_path(config));
-  kanal::data::ConverterRegistry converters = kanal::data::ConverterRegistry::with_builtins();
-  kanal::transforms::TransformRegistry transforms =
-      kanal::transforms::TransformRegistry::with_builtins();
-  // Plugin transformations, predicates and converters join the built-ins (errors are logged).
-  Status components = kanal::plugins::register_plugin_components(plugins, transforms, converters);
-  if (!components.ok()) logger().warn("plugins.components", {{"error", components.message()}});
+  PluginSet loaded = load_plugins(config);
+  auto& [plugins, converters, transforms] = loaded;
   kanal::runtime::RegistryCatalog catalog(plugins, converters, transforms);
   kanal::runtime::MemoryStatusStore status;
   kanal::runtime::Worker worker(
@@ -231,11 +243,8 @@ int run_distributed(const WorkerConfig& given, const sigset_t& stop_signals) {
   kanal::storage::ConfigStore configs(
       {.topic = p.get_string("config.storage.topic"), .client_settings = clients});
 
-  kanal::plugins::PluginRegistry plugins =
-      kanal::plugins::PluginRegistry::scan(plugin_path(config));
-  kanal::data::ConverterRegistry converters = kanal::data::ConverterRegistry::with_builtins();
-  kanal::transforms::TransformRegistry transforms =
-      kanal::transforms::TransformRegistry::with_builtins();
+  PluginSet loaded = load_plugins(config);
+  auto& [plugins, converters, transforms] = loaded;
   kanal::runtime::RegistryCatalog catalog(plugins, converters, transforms);
   kanal::runtime::Worker worker(
       {&config, &catalog, &converters, &transforms, &offsets, &status, ""});
