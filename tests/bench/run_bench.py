@@ -45,12 +45,11 @@ BROKER_HEAP = ["-Xmx1G", "-Xms1G"]
 CONNECT_HEAP = ["-Xms256M", "-Xmx2G"]
 
 # Settings both workers get (worker.properties); everything else is each worker's default.
-# offset.flush.interval.ms: the file sinks write their tail on a flush, and the sink figures
-# stop when the file holds every line, so both flush every 100 ms.
+# offset.flush.interval.ms (--offset-flush-ms, default 100): the file sinks write their tail on
+# a flush, and the sink figures stop when the file holds every line.
 COMMON_WORKER = {
     "key.converter": "org.apache.kafka.connect.storage.StringConverter",
     "value.converter": "org.apache.kafka.connect.storage.StringConverter",
-    "offset.flush.interval.ms": "100",
 }
 JSON_VALUE = {
     "value.converter": "org.apache.kafka.connect.json.JsonConverter",
@@ -325,6 +324,7 @@ class Bench:
         props = {
             "bootstrap.servers": self.bootstrap,
             **COMMON_WORKER,
+            "offset.flush.interval.ms": str(self.args.offset_flush_ms),
             **({"offset.storage.file.filename": os.path.join(d, "offsets")}
                if mode == "standalone" else {}),
             "listeners": f"http://127.0.0.1:{rest_port}",
@@ -759,6 +759,8 @@ def main():
     ap.add_argument("--idle-settle", type=float, default=5.0,
                     help="seconds idle before peak RSS is read")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per flow at most")
+    ap.add_argument("--offset-flush-ms", type=int, default=100,
+                    help="offset.flush.interval.ms of both workers")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--flows", default=",".join(f[0] for f in FLOWS),
                     help="source/sink flows to run (default all)")
