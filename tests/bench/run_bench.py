@@ -406,8 +406,12 @@ class Bench:
                 os.makedirs(self.args.profile, exist_ok=True)
                 data = os.path.join(self.args.profile, connector["name"] + ".perf.data")
                 # DWARF unwinding: release builds keep no frame pointers.
-                perf = Child(["perf", "record", "-F", "999", "--call-graph", "dwarf,16384",
-                              "-o", data, "-p", str(child.pid)], data + ".log")
+                # KANAL_BENCH_PERF_ARGS replaces the event options, e.g. an off-CPU profile:
+                # "-e sched:sched_switch --call-graph dwarf,16384".
+                events = shlex.split(os.environ.get(
+                    "KANAL_BENCH_PERF_ARGS", "-F 999 --call-graph dwarf,16384"))
+                perf = Child(["perf", "record", *events, "-o", data, "-p", str(child.pid)],
+                             data + ".log")
                 time.sleep(0.5)
             cpu0 = cpu_seconds(child.pid)
             t0 = time.monotonic()
