@@ -324,11 +324,28 @@ TEST_F(RestEndpointsTest, Returns400WhenNameIsMissing) {
   EXPECT_TRUE(is_error(r, 400, {"name"}));
 }
 
-TEST_F(RestEndpointsTest, CreatesPausedConnectorWhenInitialStateIsPaused) {
+TEST_F(RestEndpointsTest, CreatesPausedConnectorWithoutTasksWhenInitialStateIsPaused) {
   HttpResult r = create(name_, datagen(topic_), "PAUSED");
 
   ASSERT_EQ(r.status, 201) << r.body;
-  EXPECT_TRUE(reaches(name_, "PAUSED"));
+  EXPECT_TRUE(reaches(name_, "PAUSED", 0));
+  EXPECT_EQ(call("GET", "/connectors/" + name_ + "/tasks").body, "[]");
+  EXPECT_EQ(call("PUT", "/connectors/" + name_ + "/resume").status, 202);
+  EXPECT_TRUE(reaches(name_, "RUNNING", 1));
+}
+
+TEST_F(RestEndpointsTest, ShowsPausedWithoutTasksWhenStoppedConnectorIsPaused) {
+  ASSERT_EQ(create(name_, datagen(topic_)).status, 201);
+  ASSERT_TRUE(reaches(name_, "RUNNING", 1));
+  ASSERT_EQ(call("PUT", "/connectors/" + name_ + "/stop").status, 204);
+  ASSERT_TRUE(reaches(name_, "STOPPED", 0));
+
+  HttpResult paused = call("PUT", "/connectors/" + name_ + "/pause");
+
+  EXPECT_EQ(paused.status, 202);
+  EXPECT_TRUE(reaches(name_, "PAUSED", 0));
+  EXPECT_EQ(call("PUT", "/connectors/" + name_ + "/resume").status, 202);
+  EXPECT_TRUE(reaches(name_, "RUNNING", 1));
 }
 
 TEST_F(RestEndpointsTest, CreatesStoppedConnectorWithoutTasksWhenInitialStateIsStopped) {
@@ -405,14 +422,16 @@ TEST_F(RestEndpointsTest, Returns201ThenOkWhenPuttingConfigTwice) {
 
 TEST_F(RestEndpointsTest, KeepsConnectorPausedWhenConfigIsReplaced) {
   ASSERT_EQ(create(name_, datagen(topic_), "PAUSED").status, 201);
-  ASSERT_TRUE(reaches(name_, "PAUSED"));
+  ASSERT_TRUE(reaches(name_, "PAUSED", 0));
   Props config = datagen(topic_);
   config["count"] = "20";
 
   HttpResult r = call("PUT", "/connectors/" + name_ + "/config", json_object(config));
 
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_TRUE(reaches(name_, "PAUSED"));
+  EXPECT_TRUE(reaches(name_, "PAUSED", 0));
+  EXPECT_EQ(call("PUT", "/connectors/" + name_ + "/resume").status, 202);
+  EXPECT_TRUE(reaches(name_, "RUNNING", 1));
 }
 
 TEST_F(RestEndpointsTest, Returns400NamingBothWhenPutConfigNameDiffersFromUrl) {
@@ -954,6 +973,12 @@ TEST_F(RestEndpointsTest, Returns404WhenPluginIsUnknown) {
   HttpResult r = call("GET", "/connector-plugins/NoSuchConnector/config");
 
   EXPECT_TRUE(is_error(r, 404, {"NoSuchConnector"}));
+}
+
+TEST_F(RestEndpointsTest, Returns400WhenPluginHasNoSuchVersion) {
+  HttpResult r = call("GET", "/connector-plugins/FileStreamSource/config?version=9.9.9");
+
+  EXPECT_TRUE(is_error(r, 400, {"9.9.9"}));
 }
 
 TEST_F(RestEndpointsTest, ReturnsConfigInfosWithErrorsWhenValidatingBadConfig) {

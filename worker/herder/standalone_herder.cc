@@ -510,6 +510,11 @@ Status StandaloneHerder::start_connector_and_tasks(const std::string& name) {
     st.task_configs.clear();
     return Status::OK();  // the failure is in the connector's status
   }
+  if (st.target == TargetState::kPaused && st.task_configs.empty()) {
+    // Created paused (initial_state=PAUSED) or paused while stopped: Connect generates no task
+    // configs until the connector is resumed.
+    return Status::OK();
+  }
   auto configs = worker_.connector_task_configs(name);
   if (!configs.ok()) {
     status_.put_connector(name, StateInfo{runtime::kFailed, worker_id_,
@@ -784,7 +789,11 @@ Status StandaloneHerder::pause_connector(const std::string& name) {
     ConnectorState* st = find(name);
     if (!st) return unknown_connector(name);
     if (st->target == TargetState::kStopped) {
+      // Connect shows a stopped connector that is paused as PAUSED, still without tasks.
       st->target = TargetState::kPaused;
+      auto conn = status_.connector(name);
+      status_.put_connector(name, StateInfo{runtime::kPaused, worker_id_, std::nullopt,
+                                            conn ? conn->version : std::nullopt});
       return Status::OK();
     }
     st->target = TargetState::kPaused;
@@ -804,6 +813,8 @@ Status StandaloneHerder::resume_connector(const std::string& name) {
       return start_connector_and_tasks(name);
     }
     worker_.set_target_state(name, TargetState::kStarted);
+    // A connector created paused has no task configs yet: generate them now.
+    if (st->task_configs.empty()) reconfigure(name);
     return Status::OK();
   });
 }
@@ -970,8 +981,11 @@ std::vector<PluginInfo> StandaloneHerder::plugins(bool connectors_only) {
 
 Result<std::vector<ConfigKeyInfo>> StandaloneHerder::plugin_config(const std::string& plugin_class,
                                                                    const std::string& version) {
-  auto p = catalog_.connector(plugin_class, version);
-  if (!p.ok()) return Status::not_found(p.status().message());
+  // An unknown plugin is 404; a known plugin without the asked version is 400, as Connect 4.3.
+  auto any = catalog_.connector(plugin_class, "");
+  if (!any.ok()) return Status::not_found(any.status().message());
+  auto p = version.empty() ? std::move(any) : catalog_.connector(plugin_class, version);
+  if (!p.ok()) return Status::invalid_argument(p.status().message());
   std::vector<ConfigKeyInfo> out;
   for (const auto& k : (*p)->config_def().keys()) out.push_back(key_info(k));
   return out;
