@@ -66,16 +66,16 @@ bool ErrorHandler::wait(std::chrono::milliseconds delay) {
 Outcome ErrorHandler::execute(Stage stage, std::string_view class_name,
                               const std::function<Status()>& op,
                               const std::function<std::string()>& describe_record) {
+  Status last = op();
+  if (last.ok()) return Outcome::kOk;  // the record path: no clock read, no allocation
   using clock = std::chrono::steady_clock;
+  // The retry window starts at the first failure (the benchmark found a clock read per record
+  // here costing 5-12% of a task's CPU).
   auto deadline = policy_.retry_timeout_ms < 0
                       ? clock::time_point::max()
                       : clock::now() + std::chrono::milliseconds(policy_.retry_timeout_ms);
   std::chrono::milliseconds delay(300);
-  Status last;
-  while (true) {
-    last = op();
-    if (last.ok()) return Outcome::kOk;
-    if (!last.retriable() || clock::now() >= deadline || stop_.stop_requested()) break;
+  while (last.retriable() && clock::now() < deadline && !stop_.stop_requested()) {
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     auto pause =
         std::min({delay, remaining, std::chrono::milliseconds(policy_.retry_delay_max_ms)});
@@ -85,6 +85,8 @@ Outcome ErrorHandler::execute(Stage stage, std::string_view class_name,
                                   {"error", last.message()}});
     if (!wait(pause)) break;
     delay = std::min(delay * 2, std::chrono::milliseconds(policy_.retry_delay_max_ms));
+    last = op();
+    if (last.ok()) return Outcome::kOk;
   }
   return report(stage, class_name, last, describe_record);
 }
