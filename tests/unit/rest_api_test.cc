@@ -856,17 +856,18 @@ TEST_F(RestApiTest, ReturnsConfigInfosWithErrorsWhenValidating) {
                         R"("extra":"x"})");
 
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body,
-            R"({"name":"FileStreamSinkConnector","error_count":1,"groups":["Common",)"
-            R"("Transforms","Predicates","Error Handling"],"configs":[{"definition":)"
-            R"({"name":"tasks.max","type":"INT","required":false,"default_value":"1",)"
-            R"("importance":"HIGH","documentation":"Maximum number of tasks to use for this )"
-            R"(connector.","group":"Common","order_in_group":3,"width":"SHORT",)"
-            R"("display_name":"Tasks max","dependents":[]},"value":{"name":"tasks.max","value":"0",)"
-            R"("recommended_values":[],"errors":["Invalid value 0 for configuration tasks.max: )"
-            R"(Value must be at least 1"],"visible":true}},{"definition":null,"value":)"
-            R"({"name":"extra","value":"x","recommended_values":[],"errors":[],)"
-            R"("visible":true}}]})");
+  EXPECT_EQ(
+      r.body,
+      R"({"name":"FileStreamSinkConnector","error_count":1,"groups":["Common",)"
+      R"("Transforms","Predicates","Error Handling"],"configs":[{"definition":)"
+      R"({"name":"tasks.max","type":"INT","required":false,"default_value":"1",)"
+      R"("importance":"HIGH","documentation":"Maximum number of tasks to use for this )"
+      R"(connector.","group":"Common","order_in_group":3,"width":"SHORT",)"
+      R"("display_name":"Tasks max","dependents":[]},"value":{"name":"tasks.max","value":"0",)"
+      R"("recommended_values":[],"errors":["Invalid value 0 for configuration tasks.max: )"
+      R"(Value must be at least 1"],"visible":true}},{"definition":null,"value":)"
+      R"({"name":"extra","value":"x","recommended_values":[],"errors":[],)"
+      R"("visible":true}}]})");
 }
 
 TEST_F(RestApiTest, AcceptsShortPluginNameWhenValidating) {
