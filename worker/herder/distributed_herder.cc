@@ -25,7 +25,6 @@ namespace {
 using namespace std::chrono_literals;
 using runtime::ConnectorKind;
 
-constexpr auto kRequestTimeout = std::chrono::seconds(90);
 constexpr auto kForwardTimeout = std::chrono::seconds(60);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 constexpr auto kStoreTimeout = std::chrono::seconds(30);
@@ -447,11 +446,7 @@ Status DistributedHerder::join_group() {
 }
 
 void DistributedHerder::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  requests_.close();
   if (thread_.joinable()) thread_.join();
   if (consumer_) {
     // Leaving the group makes the others rebalance at once.
@@ -466,15 +461,8 @@ void DistributedHerder::stop() {
 // ---- Herder thread ----
 
 void DistributedHerder::run() {
-  while (true) {
-    std::deque<std::function<void()>> batch;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait_for(lock, kPollInterval, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) break;
-      batch.swap(queue_);
-    }
-    for (auto& fn : batch) {
+  while (auto batch = requests_.take(kPollInterval)) {
+    for (auto& fn : *batch) {
       try {
         fn();
       } catch (const std::exception& e) {
@@ -493,46 +481,6 @@ void DistributedHerder::run() {
   ready_ = false;
   // Stop what runs here first, so nobody else runs it twice for long, then leave (in stop()).
   stop_everything();
-}
-
-void DistributedHerder::post(std::function<void()> fn) {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return;
-    queue_.push_back(std::move(fn));
-  }
-  cv_.notify_one();
-}
-
-template <typename T>
-Result<T> DistributedHerder::call(std::function<Result<T>()> fn) {
-  auto promise = std::make_shared<std::promise<Result<T>>>();
-  auto future = promise->get_future();
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return Status::unavailable("The worker is shutting down");
-    queue_.push_back([promise, fn = std::move(fn)] {
-      try {
-        promise->set_value(fn());
-      } catch (const std::exception& e) {
-        promise->set_value(Status::internal(e.what()));
-      }
-    });
-  }
-  cv_.notify_one();
-  if (future.wait_for(kRequestTimeout) != std::future_status::ready) {
-    return Status::timeout("Request timed out");
-  }
-  return future.get();
-}
-
-Status DistributedHerder::call_status(std::function<Status()> fn) {
-  auto r = call<bool>([fn = std::move(fn)]() -> Result<bool> {
-    Status s = fn();
-    if (!s.ok()) return s;
-    return true;
-  });
-  return r.ok() ? Status::OK() : r.status();
 }
 
 DistributedHerder::Routing DistributedHerder::routing() const {

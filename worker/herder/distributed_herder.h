@@ -42,6 +42,7 @@
 
 #include "herder/assignment.h"
 #include "herder/herder.h"
+#include "herder/request_queue.h"
 #include "kafka/client.h"
 #include "runtime/worker.h"
 #include "storage/config_store.h"
@@ -143,9 +144,11 @@ class DistributedHerder : public Herder,
   void on_session_key_update(const storage::SessionKey& key) override;
 
   template <typename T>
-  Result<T> call(std::function<Result<T>()> fn);
-  Status call_status(std::function<Status()> fn);
-  void post(std::function<void()> fn);
+  Result<T> call(std::function<Result<T>()> fn) {
+    return requests_.call<T>(std::move(fn));
+  }
+  Status call_status(std::function<Status()> fn) { return requests_.call_status(std::move(fn)); }
+  void post(std::function<void()> fn) { requests_.post(std::move(fn)); }
   void run();
   Routing routing() const;
   // Status for a write on a follower that cannot forward.
@@ -202,10 +205,8 @@ class DistributedHerder : public Herder,
   std::chrono::steady_clock::time_point next_publish_attempt_{};
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;  // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
-  Routing routing_;                          // guarded by mu_
+  RequestQueue requests_{std::chrono::seconds(90)};
+  Routing routing_;  // guarded by mu_
   // The newest record the assignment log read (its callback stores it here too).
   std::optional<AssignmentRecord> latest_seen_;  // guarded by mu_
   std::thread thread_;

@@ -413,33 +413,20 @@ void StandaloneHerder::start() {
 }
 
 void StandaloneHerder::stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) {
-      // fallthrough to join below
-    }
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  requests_.close();
   if (thread_.joinable()) thread_.join();
 }
 
 void StandaloneHerder::run() {
-  while (true) {
-    std::function<void()> fn;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) break;
-      fn = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    // The herder loop's catch-all boundary: a request that throws answers 500 (its promise is
-    // broken) and the herder keeps serving.
-    try {
-      fn();
-    } catch (const std::exception& e) {
-      logger_.error("herder.request.failed", {{"error", e.what()}});
+  while (auto batch = requests_.take(std::chrono::minutes(10))) {
+    for (auto& fn : *batch) {
+      // The herder loop's catch-all boundary: a request that throws answers 500 (its promise is
+      // broken) and the herder keeps serving.
+      try {
+        fn();
+      } catch (const std::exception& e) {
+        logger_.error("herder.request.failed", {{"error", e.what()}});
+      }
     }
   }
   ready_ = false;
@@ -448,46 +435,6 @@ void StandaloneHerder::run() {
     logger_.info("connector.stopping", {{"connector", name}});
   }
   worker_.stop_all();
-}
-
-void StandaloneHerder::post(std::function<void()> fn) {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return;
-    queue_.push_back(std::move(fn));
-  }
-  cv_.notify_one();
-}
-
-template <typename T>
-Result<T> StandaloneHerder::call(std::function<Result<T>()> fn) {
-  auto promise = std::make_shared<std::promise<Result<T>>>();
-  auto future = promise->get_future();
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return Status::unavailable("The worker is shutting down");
-    queue_.push_back([promise, fn = std::move(fn)] {
-      try {
-        promise->set_value(fn());
-      } catch (const std::exception& e) {
-        promise->set_value(Status::internal(e.what()));
-      }
-    });
-  }
-  cv_.notify_one();
-  if (future.wait_for(kRequestTimeout) != std::future_status::ready) {
-    return Status::timeout("Request timed out");
-  }
-  return future.get();
-}
-
-Status StandaloneHerder::call_status(std::function<Status()> fn) {
-  auto r = call<bool>([fn = std::move(fn)]() -> Result<bool> {
-    Status s = fn();
-    if (!s.ok()) return s;
-    return true;
-  });
-  return r.ok() ? Status::OK() : r.status();
 }
 
 StandaloneHerder::ConnectorState* StandaloneHerder::find(const std::string& name) {

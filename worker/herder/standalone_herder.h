@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "herder/herder.h"
+#include "herder/request_queue.h"
 #include "runtime/status.h"
 #include "runtime/worker.h"
 
@@ -91,9 +92,11 @@ class StandaloneHerder : public Herder, private runtime::ConnectorContext {
 
   // Runs `fn` on the herder thread and waits up to the request timeout.
   template <typename T>
-  Result<T> call(std::function<Result<T>()> fn);
-  Status call_status(std::function<Status()> fn);
-  void post(std::function<void()> fn);
+  Result<T> call(std::function<Result<T>()> fn) {
+    return requests_.call<T>(std::move(fn));
+  }
+  Status call_status(std::function<Status()> fn) { return requests_.call_status(std::move(fn)); }
+  void post(std::function<void()> fn) { requests_.post(std::move(fn)); }
   void run();
 
   // Herder-thread helpers.
@@ -121,10 +124,7 @@ class StandaloneHerder : public Herder, private runtime::ConnectorContext {
 
   std::map<std::string, ConnectorState> connectors_;  // herder thread only
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;  // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
+  RequestQueue requests_{std::chrono::seconds(90)};
   std::thread thread_;
 };
 
