@@ -541,11 +541,13 @@ HttpResponse RestApi::alter_offsets(const RouteRequest& r) {
   }
   std::vector<herder::PartitionOffset> offsets;
   for (const rapidjson::Value& entry : list->value.GetArray()) {
-    auto partition = entry.IsObject() ? entry.FindMember("partition") : entry.MemberEnd();
-    if (!entry.IsObject() || partition == entry.MemberEnd() || !partition->value.IsObject()) {
+    // Only objects have members: asking a non-object for MemberEnd() is undefined (RapidJSON
+    // asserts), so the type is checked first.
+    if (!entry.IsObject() || !entry.HasMember("partition") || !entry["partition"].IsObject()) {
       return error_response(
           400, "Each entry of 'offsets' needs a 'partition' object, got " + detail::to_json(entry));
     }
+    auto partition = entry.FindMember("partition");
     auto offset = entry.FindMember("offset");
     bool null_offset = offset == entry.MemberEnd() || offset->value.IsNull();
     if (!null_offset && !offset->value.IsObject()) {

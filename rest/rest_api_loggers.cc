@@ -95,11 +95,11 @@ HttpResponse RestApi::set_logger(const RouteRequest& r) {
   auto doc = detail::parse_body(r.http.body, Numbers::kAsText);
   if (!doc.ok()) return error_response(doc.status());
   const rapidjson::Document& d = doc.value();
-  auto level_member = d.IsObject() ? d.FindMember("level") : d.MemberEnd();
-  if (!d.IsObject() || level_member == d.MemberEnd() || !level_member->value.IsString()) {
+  // Type first: asking a non-object for its members is undefined (RapidJSON asserts).
+  if (!d.IsObject() || !d.HasMember("level") || !d["level"].IsString()) {
     return error_response(400, "Desired 'level' parameter was not specified in request.");
   }
-  std::string level_text = level_member->value.GetString();
+  std::string level_text = d["level"].GetString();
   // log4j's Level.toLevel accepts ALL too; kanal's finest level is TRACE.
   std::optional<log::Level> level = to_upper(level_text) == "ALL"
                                         ? std::optional(log::Level::kTrace)
