@@ -180,8 +180,6 @@ Status SourceTaskRunner::ensure_topic(const std::string& topic) {
 }
 
 bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) {
-  auto describe_fn = [&original] { return describe(original); };
-  // Connect keeps the record as polled for commitRecord and offsets; transforms work on a copy.
   auto handle = tracker_.submit(original.source_partition, original.source_offset);
   if (!handle.ok()) {
     // A partition or offset holding a nested value: Connect fails the task.
@@ -190,14 +188,19 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
   }
   in_flight_.push_back(InFlight{std::move(original), *handle, false, std::nullopt, this});
   InFlight& f = in_flight_.back();
-  data::SourceRecord rec = f.record;
+  auto describe_fn = [&f] { return describe(f.record); };
   auto drop = [&] {
     tracker_.ack(f.handle);
     f.done = true;
     return errors_->failure().ok();
   };
+  // Connect keeps the record as polled for commitRecord and the offsets, so transforms work on
+  // a copy; without transforms the converters read the polled record itself (no deep copy per
+  // record on the common path).
+  std::optional<data::SourceRecord> transformed;
   if (!setup_.transforms.empty()) {
-    auto r = setup_.transforms.apply(rec);
+    transformed.emplace(f.record);
+    auto r = setup_.transforms.apply(*transformed);
     if (!r.ok()) {
       errors_->report(Stage::kTransformation, setup_.transforms.failed_class(), r.status(),
                       describe_fn);
@@ -205,6 +208,7 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
     }
     if (*r == transforms::Outcome::kDrop) return drop();
   }
+  data::SourceRecord& rec = transformed ? *transformed : f.record;
   if (errors_->execute(
           Stage::kKeyConverter, setup_.converters.key_class,
           [&] {
