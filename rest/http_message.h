@@ -22,7 +22,9 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
-  std::string body;  // compact JSON; empty means no body (204, most 202)
+  std::string body;  // compact JSON unless content_type says otherwise; empty means no body
+  // Content-Type of a non-JSON body, e.g. "text/plain; version=0.0.4"; empty = application/json.
+  std::string content_type;
   // Extra headers (Location, Allow). Content-Type application/json is implied by a body.
   std::vector<std::pair<std::string, std::string>> headers;
 };

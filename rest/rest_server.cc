@@ -192,7 +192,10 @@ void RestServer::Impl::finish(const web::http::http_request& request, const Http
   try {
     web::http::http_response reply(static_cast<web::http::status_code>(response.status));
     for (const auto& [k, v] : response.headers) reply.headers().add(k, v);
-    if (!response.body.empty()) reply.set_body(response.body, "application/json");
+    if (!response.body.empty()) {
+      reply.set_body(response.body, response.content_type.empty() ? std::string("application/json")
+                                                                  : response.content_type);
+    }
     // Observe the reply's outcome: an unobserved failed pplx task terminates the process.
     request.reply(reply).then([](pplx::task<void> t) {
       try {
