@@ -1,0 +1,101 @@
+#include "rest/kanalctl/rest_client.h"
+
+#include <cpprest/http_client.h>
+
+#include <vector>
+
+namespace kanal::ctl {
+namespace {
+
+class HttpTransport final : public Transport {
+ public:
+  HttpTransport(web::uri base, std::string display_url, std::string authorization,
+                std::chrono::seconds timeout)
+      : base_(std::move(base)),
+        display_url_(std::move(display_url)),
+        authorization_(std::move(authorization)),
+        timeout_(timeout) {}
+
+  Result<Response> send(std::string_view method, std::string_view path_and_query,
+                        std::string_view body) override {
+    try {
+      web::http::client::http_client_config config;
+      config.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout_));
+      web::http::client::http_client client(base_, config);
+      web::http::http_request req{std::string(method)};
+      req.set_request_uri(std::string(path_and_query));
+      req.headers().add("Accept", "application/json");
+      if (!authorization_.empty()) req.headers().add("Authorization", authorization_);
+      if (!body.empty()) req.set_body(std::string(body), "application/json");
+      web::http::http_response resp = client.request(req).get();
+      Response out;
+      out.status = resp.status_code();
+      out.body = resp.extract_utf8string(true).get();
+      return out;
+    } catch (const std::exception& e) {
+      return Status::unavailable("cannot reach the worker at " + display_url_ + ": " + e.what());
+    }
+  }
+
+ private:
+  web::uri base_;
+  std::string display_url_;
+  std::string authorization_;  // "Basic ..." or empty
+  std::chrono::seconds timeout_;
+};
+
+}  // namespace
+
+std::string encode_segment(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string redact_url(std::string_view url) {
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  size_t authority_start = scheme_end + 3;
+  size_t authority_end = url.find('/', authority_start);
+  std::string_view authority = url.substr(authority_start, authority_end == std::string_view::npos
+                                                               ? std::string_view::npos
+                                                               : authority_end - authority_start);
+  size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, authority_start)) +
+         std::string(url.substr(authority_start + at + 1));
+}
+
+Result<std::unique_ptr<Transport>> make_http_transport(const std::string& base_url,
+                                                       std::chrono::seconds timeout) {
+  std::string display = redact_url(base_url);
+  try {
+    web::uri uri(base_url);
+    std::string authorization;
+    if (!uri.user_info().empty()) {
+      // user_info is percent-encoded as typed; credentials go out decoded.
+      std::string user_info = web::uri::decode(uri.user_info());
+      std::vector<unsigned char> bytes(user_info.begin(), user_info.end());
+      authorization = "Basic " + utility::conversions::to_base64(bytes);
+      uri = web::uri_builder(uri).set_user_info("").to_uri();
+    }
+    return std::unique_ptr<Transport>(
+        new HttpTransport(std::move(uri), std::move(display), std::move(authorization), timeout));
+  } catch (const std::exception& e) {
+    return Status::invalid_argument("invalid worker URL '" + display + "': " + e.what());
+  }
+}
+
+}  // namespace kanal::ctl
