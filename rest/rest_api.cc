@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "rest/json_internal.h"
+#include "rest/ui.h"
 #include "rest/url.h"
 
 namespace kanal::rest {
@@ -223,6 +224,9 @@ void RestApi::add_routes() {
   t.add("GET", "/admin/loggers", bind(&RestApi::list_loggers));
   t.add("GET", "/admin/loggers/{logger}", bind(&RestApi::get_logger));
   t.add("PUT", "/admin/loggers/{logger}", bind(&RestApi::set_logger), kJson);
+  // The dashboard (rest/ui.h); outside Kafka Connect's paths, so no Connect route changes.
+  t.add("GET", "/ui", serve_dashboard);
+  t.add("GET", "/ui/{asset}", serve_dashboard);
 }
 
 HttpResponse RestApi::handle(const HttpRequest& request, Exposure exposure) noexcept {
