@@ -2,16 +2,21 @@
 
 #include <cpprest/http_listener.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include "common/log.h"
+#include "rest/client/internal_client.h"
+#include "rest/client/tls_settings.h"
 #include "rest/listener.h"
 #include "rest/rest_api.h"
+#include "rest/rest_security.h"
 
 namespace kanal::rest {
 namespace {
@@ -62,6 +67,52 @@ Result<int> pick_free_port(const std::string& host) {
   return port;
 }
 
+// Request headers by lower-case name, for RestSecurity.
+HeaderLookup lookup_headers(const web::http::http_headers& headers) {
+  HeaderLookup out;
+  for (const auto& [name, value] : headers) {
+    std::string k = name;
+    for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[k] = value;
+  }
+  return out;
+}
+
+bool has_https(const std::vector<std::pair<std::string, Exposure>>& wanted) {
+  for (const auto& [text, exposure] : wanted) {
+    auto a = parse_listener(text);
+    if (a.ok() && a->scheme == "https") return true;
+  }
+  return false;
+}
+
+// The listeners start() binds: `listeners` (default http://:8083) then `admin.listeners`.
+std::vector<std::pair<std::string, Exposure>> wanted_listeners(const config::WorkerConfig& c) {
+  const config::ParsedConfig& p = c.parsed();
+  bool admin_set = p.has("admin.listeners");
+  std::vector<std::string> admin =
+      admin_set ? p.get_list("admin.listeners") : std::vector<std::string>{};
+  std::vector<std::pair<std::string, Exposure>> wanted;
+  for (const std::string& l : c.listeners()) {
+    wanted.emplace_back(l, admin_set ? Exposure::kWithoutAdmin : Exposure::kAll);
+  }
+  for (const std::string& l : admin) wanted.emplace_back(l, Exposure::kAdminOnly);
+  if (wanted.empty()) wanted.emplace_back("http://:8083", Exposure::kAll);
+  return wanted;
+}
+
+// Loads the https listeners' certificate into a scratch context, so a bad file or password
+// is reported at start-up rather than at the first handshake.
+Result<client::TlsSettings> server_tls(const config::WorkerConfig& c) {
+  auto tls = client::TlsSettings::from(c);
+  if (!tls.ok()) return tls.status();
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> probe(SSL_CTX_new(TLS_server_method()),
+                                                          &SSL_CTX_free);
+  if (!probe) return Status::internal("Cannot create a TLS context");
+  if (Status s = client::configure_server(probe.get(), *tls); !s.ok()) return s;
+  return tls;
+}
+
 std::string local_host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
@@ -82,7 +133,8 @@ struct RestServer::Impl {
         max_request_bytes(RestApiOptions::from(c).max_request_bytes),
         api(h, RestApiOptions::from(c)) {}
 
-  void serve(web::http::http_request request, Exposure exposure, const std::string& fallback);
+  void serve(web::http::http_request request, Exposure exposure, const std::string& scheme,
+             const std::string& fallback);
   void finish(const web::http::http_request& request, const HttpRequest& r,
               const HttpResponse& response, std::chrono::steady_clock::time_point started);
   Status open(const ListenerAddress& address, Exposure exposure);
@@ -90,7 +142,9 @@ struct RestServer::Impl {
   const config::WorkerConfig config;
   const int64_t max_request_bytes;
   RestApi api;
-  std::vector<Bound> bound;  // owning thread only (start/stop)
+  RestSecurity security;                   // set by start()
+  std::optional<client::TlsSettings> tls;  // set by start() when a listener is https
+  std::vector<Bound> bound;                // owning thread only (start/stop)
   std::string advertised;
   bool started = false;
   bool stopped = false;
@@ -101,11 +155,7 @@ struct RestServer::Impl {
 };
 
 Status RestServer::Impl::open(const ListenerAddress& address, Exposure exposure) {
-  if (address.scheme != "http") {
-    return Status::invalid_argument("Listener " + address.scheme + "://" +
-                                    host_port(address.host, address.port) +
-                                    ": https listeners are not supported yet; use http");
-  }
+  const std::string& scheme = address.scheme;
   std::string host = bind_host(address);
   std::string last_error;
   for (int attempt = 0; attempt < kPortPickAttempts; ++attempt) {
@@ -115,14 +165,29 @@ Status RestServer::Impl::open(const ListenerAddress& address, Exposure exposure)
       if (!picked.ok()) return picked.status();
       port = picked.value();
     }
-    std::string uri = "http://" + host_port(host, port);
+    std::string uri = scheme + "://" + host_port(host, port);
     try {
       http_listener_config lc;
+      if (scheme == "https") {
+        // start() loaded the same settings into a probe context, so this does not fail but for
+        // a file changed in between; then handshakes fail and the log says why.
+        lc.set_ssl_context_callback([settings = *tls](boost::asio::ssl::context& ctx) {
+          if (Status s = client::configure_server(ctx.native_handle(), settings); !s.ok()) {
+            logger().error("rest.tls.failed", {{"error", s.message()}});
+          }
+        });
+      }
       auto listener = std::make_unique<http_listener>(uri, lc);
-      std::string fallback = "http://" + host_port(address.host.empty() ? "localhost" : host, port);
-      listener->support([this, exposure, fallback](web::http::http_request req) {
-        serve(std::move(req), exposure, fallback);
-      });
+      std::string fallback =
+          scheme + "://" + host_port(address.host.empty() ? "localhost" : host, port);
+      auto handler = [this, exposure, scheme, fallback](web::http::http_request req) {
+        serve(std::move(req), exposure, scheme, fallback);
+      };
+      listener->support(handler);
+      // cpprestsdk answers OPTIONS and TRACE itself unless told otherwise, bypassing
+      // authentication and CORS; route them like every other method.
+      listener->support(web::http::methods::OPTIONS, handler);
+      listener->support(web::http::methods::TRCE, handler);
       listener->open().wait();
       ListenerAddress real = address;
       real.port = port;
@@ -134,12 +199,12 @@ Status RestServer::Impl::open(const ListenerAddress& address, Exposure exposure)
     }
     if (address.port != 0) break;  // a fixed port that is taken stays taken
   }
-  return Status::unavailable("Cannot start REST listener http://" +
+  return Status::unavailable("Cannot start REST listener " + scheme + "://" +
                              host_port(address.host, address.port) + ": " + last_error);
 }
 
 void RestServer::Impl::serve(web::http::http_request request, Exposure exposure,
-                             const std::string& fallback) {
+                             const std::string& scheme, const std::string& fallback) {
   auto started_at = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu);
@@ -151,9 +216,19 @@ void RestServer::Impl::serve(web::http::http_request request, Exposure exposure,
     r->path = request.request_uri().path();
     r->query = request.request_uri().query();
     const auto& headers = request.headers();
+    auto lookup = std::make_shared<const HeaderLookup>(lookup_headers(headers));
+    // Before anything else: a CORS preflight is answered here, and a request without valid
+    // credentials stops here, so it neither reaches the herder nor learns about body limits.
+    if (std::optional<HttpResponse> early = security.screen(r->method, *lookup)) {
+      if (early->status == 401) {
+        logger().debug("rest.auth.failed", {{"method", r->method}, {"path", r->path}});
+      }
+      finish(request, *r, *early, started_at);
+      return;
+    }
     if (auto it = headers.find("Content-Type"); it != headers.end()) r->content_type = it->second;
     if (auto it = headers.find("Host"); it != headers.end() && !it->second.empty()) {
-      r->base_url = "http://" + it->second;
+      r->base_url = scheme + "://" + it->second;
     } else {
       r->base_url = fallback;
     }
@@ -164,19 +239,26 @@ void RestServer::Impl::serve(web::http::http_request request, Exposure exposure,
       HttpResponse too_big = error_response(
           413, "Request body is " + std::to_string(headers.content_length()) +
                    " bytes, more than rest.request.max.bytes (" + std::to_string(max_bytes) + ")");
+      security.decorate(*lookup, too_big);
       finish(request, *r, too_big, started_at);
       return;
     }
     request.extract_utf8string(true).then(
-        [this, request, r, exposure, started_at](pplx::task<std::string> body) {
+        [this, request, r, lookup, exposure, started_at](pplx::task<std::string> body) {
           HttpResponse response;
           try {
             r->body = body.get();
+            // A follower forwards writes to the leader with the caller's credentials, as
+            // Connect's RestClient copies the Authorization header.
+            auto auth = lookup->find("authorization");
+            client::ScopedForwardedAuthorization forwarded(auth == lookup->end() ? std::string()
+                                                                                 : auth->second);
             response = api.handle(*r, exposure);
           } catch (const std::exception& e) {
             logger().warn("rest.request.body.failed", {{"path", r->path}, {"error", e.what()}});
             response = error_response(400, "Cannot read the request body");
           }
+          security.decorate(*lookup, response);
           finish(request, *r, response, started_at);
         });
   } catch (const std::exception& e) {
@@ -219,6 +301,18 @@ void RestServer::Impl::finish(const web::http::http_request& request, const Http
   if (--in_flight == 0) drained.notify_all();
 }
 
+Status RestServer::check_config(const config::WorkerConfig& config) {
+  auto security = RestSecurity::from(config);
+  if (!security.ok()) return security.status();
+  std::vector<std::pair<std::string, Exposure>> wanted = wanted_listeners(config);
+  for (const auto& [text, exposure] : wanted) {
+    auto address = parse_listener(text);
+    if (!address.ok()) return address.status();
+  }
+  if (has_https(wanted)) return server_tls(config).status();
+  return Status::OK();
+}
+
 RestServer::RestServer(const config::WorkerConfig& config, herder::Herder& herder)
     : impl_(std::make_unique<Impl>(config, herder)) {}
 
@@ -226,16 +320,15 @@ RestServer::~RestServer() { stop(); }
 
 Status RestServer::start() {
   if (impl_->started) return Status::internal("RestServer::start() called twice");
-  const config::ParsedConfig& p = impl_->config.parsed();
-  bool admin_set = p.has("admin.listeners");
-  std::vector<std::string> admin =
-      admin_set ? p.get_list("admin.listeners") : std::vector<std::string>{};
-  std::vector<std::pair<std::string, Exposure>> wanted;
-  for (const std::string& l : impl_->config.listeners()) {
-    wanted.emplace_back(l, admin_set ? Exposure::kWithoutAdmin : Exposure::kAll);
+  auto security = RestSecurity::from(impl_->config);
+  if (!security.ok()) return security.status();
+  impl_->security = std::move(security).value();
+  std::vector<std::pair<std::string, Exposure>> wanted = wanted_listeners(impl_->config);
+  if (has_https(wanted)) {
+    auto tls = server_tls(impl_->config);
+    if (!tls.ok()) return tls.status();
+    impl_->tls = std::move(tls).value();
   }
-  for (const std::string& l : admin) wanted.emplace_back(l, Exposure::kAdminOnly);
-  if (wanted.empty()) wanted.emplace_back("http://:8083", Exposure::kAll);
   for (const auto& [text, exposure] : wanted) {
     auto address = parse_listener(text);
     Status s = address.ok() ? impl_->open(address.value(), exposure) : address.status();

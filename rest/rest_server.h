@@ -9,7 +9,12 @@
 // `admin.listeners` unset → /admin/* served on `listeners`; empty → /admin/* disabled (404);
 // otherwise /admin/* served only on those. Port 0 binds a free port: the server picks one by
 // binding a probe socket first (cpprestsdk cannot report the port it bound), so bound_ports()
-// gives real ports. https listeners are refused at start() for now.
+// gives real ports.
+//
+// Security (docs/operations.md, Security): https listeners take their certificate from
+// `listeners.https.ssl.*` or `ssl.*` (rest/client/tls_settings.h); basic authentication and CORS
+// are applied to every request before routing (rest/rest_security.h), so a request without valid
+// credentials never reaches the herder.
 //
 // One access line per request on logger `kanal.rest.access` at INFO (event=rest.access method
 // path status duration_ms); silence it with PUT /admin/loggers/kanal.rest.access {"level":"WARN"}.
@@ -41,9 +46,15 @@ class RestServer {
   RestServer(const RestServer&) = delete;
   RestServer& operator=(const RestServer&) = delete;
 
-  // Binds every listener and starts serving. kInvalidArgument for a malformed or https
-  // listener; kUnavailable naming the listener when it cannot be bound (port in use, unknown
-  // host). On failure nothing stays bound. Calling start() twice is a bug (kInternal).
+  // Checks the REST settings without binding anything: listeners, TLS (reads the certificate,
+  // key and truststore files), rest.extension.classes and the credentials file. kInvalidArgument
+  // naming the key or file. For start-up, before slower work; start() checks again.
+  static Status check_config(const config::WorkerConfig& config);
+
+  // Binds every listener and starts serving. kInvalidArgument for a malformed listener or bad
+  // security settings (as check_config()); kUnavailable naming the listener when it cannot be
+  // bound (port in use, unknown host). On failure nothing stays bound. Calling start() twice is
+  // a bug (kInternal).
   Status start();
   // Stops accepting, then waits (up to 2 minutes) for requests in flight to finish, so no
   // handler touches the herder afterwards. Idempotent.

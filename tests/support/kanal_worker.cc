@@ -33,7 +33,7 @@ Props KanalWorker::worker_config() const {
           {"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
           {"offset.storage.file.filename", (options_.dir / "offsets.db").string()},
           {"offset.flush.interval.ms", "1000"},
-          {"listeners", "http://127.0.0.1:" + std::to_string(port_)},
+          {"listeners", options_.scheme + "://127.0.0.1:" + std::to_string(port_)},
           {"task.shutdown.graceful.timeout.ms", "10000"}};
   for (const auto& [k, v] : options_.worker) p[k] = v;
   return p;
@@ -61,8 +61,9 @@ Status KanalWorker::start() {
       return Status::internal("kanal exited during start-up (" +
                               process_->exit_status()->to_string() + "):\n" + log_tail());
     }
-    auto r = rest::testing::request("GET", base_url() + "/", "", "application/json",
-                                    std::chrono::seconds(2));
+    rest::testing::RequestOptions probe = options_.client;
+    probe.timeout = std::chrono::seconds(2);
+    auto r = rest::testing::request("GET", base_url() + "/", "", probe);
     if (r.status == 200) return Status::OK();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -81,11 +82,13 @@ ExitStatus KanalWorker::kill9() {
 
 bool KanalWorker::running() { return process_ && process_->running(); }
 
-std::string KanalWorker::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string KanalWorker::base_url() const {
+  return options_.scheme + "://127.0.0.1:" + std::to_string(port_);
+}
 
 rest::testing::HttpResult KanalWorker::http(std::string_view method, std::string_view path,
                                             std::string_view body) const {
-  return rest::testing::request(method, base_url() + std::string(path), body);
+  return rest::testing::request(method, base_url() + std::string(path), body, options_.client);
 }
 
 std::string KanalWorker::connector_state(const std::string& name) const {

@@ -27,6 +27,11 @@ struct KanalWorkerOptions {
   Props worker;                     // overrides of the defaults
   std::vector<Props> connectors;    // written as <name>.properties, passed on the command line
   std::chrono::milliseconds start_timeout = std::chrono::seconds(60);
+  // The REST listener's protocol: "https" needs a certificate in `worker`
+  // (listeners.https.ssl.*). `client` (CA file, credentials) is used to wait for GET / and by
+  // http(); its timeout applies to http() only.
+  std::string scheme = "http";
+  rest::testing::RequestOptions client = {};
 };
 
 class KanalWorker {
@@ -41,7 +46,7 @@ class KanalWorker {
   ExitStatus kill9();
   bool running();
 
-  std::string base_url() const;  // "http://127.0.0.1:<port>"
+  std::string base_url() const;  // "http://127.0.0.1:<port>" ("https://..." for https)
   rest::testing::HttpResult http(std::string_view method, std::string_view path,
                                  std::string_view body = "") const;
   // The connector's or a task's state from GET /connectors/{name}/status ("" if unknown).

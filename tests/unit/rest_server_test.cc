@@ -179,12 +179,13 @@ TEST_F(RestServerTest, FailsToStartWhenPortIsTaken) {
   EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.to_string();
 }
 
-TEST_F(RestServerTest, RefusesToStartWhenListenerIsHttps) {
+TEST_F(RestServerTest, RefusesToStartWhenHttpsListenerHasNoCertificate) {
   RestServer server(worker_config({{"listeners", "https://127.0.0.1:0"}}), herder_);
 
   Status s = server.start();
 
   EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.to_string();
+  EXPECT_NE(s.message().find("ssl.keystore.location"), std::string::npos) << s.to_string();
 }
 
 TEST_F(RestServerTest, StaysConsistentWhenManyClientsCreateAndDeleteConcurrently) {

@@ -68,10 +68,17 @@ void define_common(ConfigDef& d) {
   d.define(null_default("rest.advertised.listener", T::kString, I::kLow,
                         "Which listener's protocol to advertise: http or https."));
   d.define(null_default("admin.listeners", T::kList, I::kLow, "Listeners for /admin endpoints."));
-  d.define(key("access.control.allow.origin", T::kString, "", I::kLow, "CORS allowed origins."));
-  d.define(key("access.control.allow.methods", T::kString, "", I::kLow, "CORS allowed methods."));
+  d.define(key("access.control.allow.origin", T::kString, "", I::kLow,
+               "CORS: origins allowed to call the REST API from a browser, comma separated; `*` "
+               "for any. Empty turns CORS off."));
+  d.define(key("access.control.allow.methods", T::kString, "", I::kLow,
+               "CORS: methods allowed for cross-origin requests; empty means GET,POST,HEAD."));
   d.define(key("rest.extension.classes", T::kList, "", I::kLow,
-               "Accepted for compatibility; Java REST extensions do not apply."));
+               "REST extensions. Only BasicAuthSecurityRestExtension (HTTP basic authentication "
+               "with kanal.rest.basic.auth.credentials.file) is supported; others are refused."));
+  d.define(key("kanal.rest.basic.auth.credentials.file", T::kString, "", I::kMedium,
+               "Basic authentication: properties file of user=password lines (Connect reads the "
+               "same file through a JAAS PropertyFileLoginModule)."));
   d.define(
       key("response.http.headers.config", T::kString, "", I::kLow, "Extra HTTP response headers."));
   d.define(key("client.dns.lookup", T::kString, "use_all_dns_ips", I::kMedium,

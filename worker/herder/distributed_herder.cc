@@ -17,6 +17,7 @@
 #include <future>
 
 #include "herder/standalone_herder.h"
+#include "rest/client/internal_client.h"
 #include "storage/offset_codec.h"
 
 namespace kanal::herder {
@@ -43,12 +44,10 @@ ConnectorType type_of(ConnectorKind k) {
   return k == ConnectorKind::kSource ? ConnectorType::kSource : ConnectorType::kSink;
 }
 
-// ---- A minimal blocking HTTP/1.1 client for forwarding requests to another worker. ----
+// ---- Forwarding requests to another worker (rest/client/internal_client.h: http or https,
+// with the caller's Authorization header). ----
 
-struct HttpReply {
-  int status = 0;  // 0: no answer (the error is in body)
-  std::string body;
-};
+using HttpReply = rest::client::InternalReply;
 
 std::string percent_encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
@@ -65,108 +64,18 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+// `base_url`: "http://host:port/" or "https://host:port/" (as advertised). `path` starts with '/'.
+HttpReply http_call(const config::WorkerConfig& config, const std::string& base_url,
+                    const std::string& method, const std::string& path, const std::string& body,
+                    std::chrono::milliseconds timeout) {
+  return rest::client::send_internal_request(config, base_url, method, path, body, timeout);
 }
 
-// Decodes a chunked body; nullopt while incomplete.
-std::optional<std::string> dechunk(std::string_view in) {
-  std::string out;
-  size_t pos = 0;
-  while (true) {
-    size_t eol = in.find("\r\n", pos);
-    if (eol == std::string_view::npos) return std::nullopt;
-    size_t len = std::strtoul(std::string(in.substr(pos, eol - pos)).c_str(), nullptr, 16);
-    pos = eol + 2;
-    if (len == 0) return out;
-    if (in.size() < pos + len + 2) return std::nullopt;
-    out.append(in.substr(pos, len));
-    pos += len + 2;
-  }
-}
-
-// `base_url`: "http://host:port/" (as advertised). `path` starts with '/'.
-HttpReply http_call(const std::string& base_url, const std::string& method, const std::string& path,
-                    const std::string& body, std::chrono::milliseconds timeout) {
-  std::string hostport = base_url;
-  if (auto p = hostport.find("://"); p != std::string::npos) hostport = hostport.substr(p + 3);
-  while (!hostport.empty() && hostport.back() == '/') hostport.pop_back();
-  auto colon = hostport.rfind(':');
-  if (colon == std::string::npos) return {0, "bad leader URL " + base_url};
-  std::string host = hostport.substr(0, colon), port = hostport.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) {
-    return {0, "cannot resolve " + host};
-  }
-  int fd = -1;
-  timeval tv{static_cast<time_t>(timeout.count() / 1000),
-             static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-  for (addrinfo* a = res; a; a = a->ai_next) {
-    fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);  // bounds connect() too
-    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
-    close(fd);
-    fd = -1;
-  }
-  freeaddrinfo(res);
-  if (fd < 0) return {0, "cannot connect to " + base_url + ": " + std::strerror(errno)};
-
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + hostport +
-                    "\r\nAccept: application/json\r\nConnection: close\r\n";
-  if (!body.empty()) req += "Content-Type: application/json\r\n";
-  req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  for (size_t sent = 0; sent < req.size();) {
-    ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) {
-      close(fd);
-      return {0, "sending to " + base_url + " failed"};
-    }
-    sent += static_cast<size_t>(n);
-  }
-
-  std::string in;
-  HttpReply reply;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buf[8192];
-  while (std::chrono::steady_clock::now() < deadline) {
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n > 0) in.append(buf, static_cast<size_t>(n));
-    size_t header_end = in.find("\r\n\r\n");
-    if (header_end != std::string::npos) {
-      std::string head = lower(in.substr(0, header_end));
-      std::string_view rest = std::string_view(in).substr(header_end + 4);
-      bool chunked = head.find("transfer-encoding: chunked") != std::string::npos;
-      std::optional<size_t> length;
-      if (auto p = head.find("content-length:"); p != std::string::npos) {
-        length = std::strtoul(head.c_str() + p + 15, nullptr, 10);
-      }
-      std::optional<std::string> complete;
-      if (chunked) {
-        complete = dechunk(rest);
-      } else if (length) {
-        if (rest.size() >= *length) complete = std::string(rest.substr(0, *length));
-      } else if (n == 0) {
-        complete = std::string(rest);
-      }
-      if (complete || n <= 0) {
-        reply.status = std::atoi(in.c_str() + in.find(' ') + 1);
-        reply.body = complete.value_or(std::string(rest));
-        close(fd);
-        return reply;
-      }
-    } else if (n <= 0) {
-      break;
-    }
-  }
-  close(fd);
-  return {0, "no answer from " + base_url};
+// "https" for "https://host:port/": workers of a cluster share a listener protocol, so a worker
+// id (host:port) is reached with this worker's own.
+std::string scheme_of(const std::string& url) {
+  auto p = url.find("://");
+  return p == std::string::npos ? std::string("http") : url.substr(0, p);
 }
 
 // A Status for a non-2xx answer of another worker (its Connect error body's message).
@@ -1075,8 +984,9 @@ Result<PutResult> DistributedHerder::put_connector_config(const std::string& nam
   HttpReply reply;
   if (allow_replace) {
     write_config(w, config);
-    reply = http_call(r.leader_url, "PUT", "/connectors/" + percent_encode(name) + "/config",
-                      sb.GetString(), kForwardTimeout);
+    reply =
+        http_call(config_, r.leader_url, "PUT", "/connectors/" + percent_encode(name) + "/config",
+                  sb.GetString(), kForwardTimeout);
   } else {
     w.StartObject();
     w.Key("name");
@@ -1088,7 +998,8 @@ Result<PutResult> DistributedHerder::put_connector_config(const std::string& nam
       w.String(target_state_name(*initial));
     }
     w.EndObject();
-    reply = http_call(r.leader_url, "POST", "/connectors", sb.GetString(), kForwardTimeout);
+    reply =
+        http_call(config_, r.leader_url, "POST", "/connectors", sb.GetString(), kForwardTimeout);
   }
   if (reply.status != 200 && reply.status != 201) return status_of_reply(reply);
   auto info = parse_connector_info(reply.body);
@@ -1122,8 +1033,8 @@ Status DistributedHerder::delete_connector(const std::string& name) {
     });
   }
   if (r.leader_url.empty()) return no_leader();
-  HttpReply reply =
-      http_call(r.leader_url, "DELETE", "/connectors/" + percent_encode(name), "", kForwardTimeout);
+  HttpReply reply = http_call(config_, r.leader_url, "DELETE",
+                              "/connectors/" + percent_encode(name), "", kForwardTimeout);
   if (reply.status == 204 || reply.status == 200) return Status::OK();
   return status_of_reply(reply);
 }
@@ -1138,7 +1049,7 @@ Result<std::optional<ConnectorStatus>> DistributedHerder::restart_connector(cons
     std::string path = "/connectors/" + percent_encode(name) +
                        "/restart?includeTasks=" + (include_tasks ? "true" : "false") +
                        "&onlyFailed=" + (only_failed ? "true" : "false");
-    HttpReply reply = http_call(r.leader_url, "POST", path, "", kForwardTimeout);
+    HttpReply reply = http_call(config_, r.leader_url, "POST", path, "", kForwardTimeout);
     if (reply.status == 204 || reply.status == 200) return R{};
     if (reply.status != 202) return status_of_reply(reply);
     // Answered with the status after the request: read it here (same view).
@@ -1185,7 +1096,7 @@ Status DistributedHerder::restart_task(const TaskId& id) {
       return Status::OK();
     });
   }
-  HttpReply reply = http_call("http://" + owner->second + "/", "POST",
+  HttpReply reply = http_call(config_, scheme_of(url_) + "://" + owner->second + "/", "POST",
                               "/connectors/" + percent_encode(id.connector) + "/tasks/" +
                                   std::to_string(id.task) + "/restart",
                               "", kForwardTimeout);
@@ -1214,8 +1125,8 @@ Status DistributedHerder::stop_connector(const std::string& name) {
     });
   }
   if (r.leader_url.empty()) return no_leader();
-  HttpReply reply = http_call(r.leader_url, "PUT", "/connectors/" + percent_encode(name) + "/stop",
-                              "", kForwardTimeout);
+  HttpReply reply = http_call(config_, r.leader_url, "PUT",
+                              "/connectors/" + percent_encode(name) + "/stop", "", kForwardTimeout);
   if (reply.status >= 200 && reply.status < 300) return Status::OK();
   return status_of_reply(reply);
 }

@@ -169,7 +169,7 @@ int run_standalone(const WorkerConfig& config, const std::vector<ConnectorFile>&
                                          transforms, "", *cluster_id);
   kanal::rest::RestServer rest(config, herder);
   Status served = rest.start();
-  if (!served.ok()) return fail("REST server", served, kExitFailure);
+  if (!served.ok()) return fail("REST server", served);
   std::string worker_id = worker_id_from_url(rest.advertised_url());
   worker.set_worker_id(worker_id);
   herder.set_worker_id(worker_id);
@@ -252,7 +252,7 @@ int run_distributed(const WorkerConfig& given, const sigset_t& stop_signals) {
                                           converters, transforms, *cluster_id);
   kanal::rest::RestServer rest(config, herder);
   Status served = rest.start();
-  if (!served.ok()) return fail("REST server", served, kExitFailure);
+  if (!served.ok()) return fail("REST server", served);
   std::string worker_id = worker_id_from_url(rest.advertised_url());
   worker.set_worker_id(worker_id);
   herder.set_identity(worker_id, rest.advertised_url());
@@ -286,6 +286,10 @@ int run(WorkerMode mode, const std::string& worker_path,
   for (const std::string& key : config->unused_keys()) {
     logger().warn("config.unused", {{"key", key}, {"file", worker_path}});
   }
+  // Certificates, credentials and listeners are checked before connecting to Kafka: a typo
+  // there should not wait for the brokers.
+  Status rest_settings = kanal::rest::RestServer::check_config(*config);
+  if (!rest_settings.ok()) return fail("worker config '" + worker_path + "'", rest_settings);
 
   std::vector<ConnectorFile> connectors;
   for (const std::string& path : connector_paths) {
