@@ -120,10 +120,10 @@ TEST(PluginComponentsTest, KeepsBuiltinConverterAliasesWhenPluginsAreRegistered)
   EXPECT_TRUE(json.ok()) << json.status().to_string();
 }
 
-TEST(PluginComponentsTest, ReportsConflictAndRegistersTheRestWhenAClassIsAlreadyRegistered) {
+TEST(PluginComponentsTest, ReportsConflictAndRegistersTheRestWhenAClassVersionIsAlreadyRegistered) {
   Registries r;
   ASSERT_TRUE(r.transforms
-                  .register_transformation("com.example.test.UppercaseTransformation", "0.1",
+                  .register_transformation("com.example.test.UppercaseTransformation", "1.2.0",
                                            [] { return nullptr; })
                   .ok());
 

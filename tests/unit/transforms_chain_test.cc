@@ -105,7 +105,7 @@ TEST(TransformRegistryTest, CreatesPluginTransformationByAliasWhenRegistered) {
   ASSERT_TRUE(chain->apply(rec).ok());
 
   EXPECT_EQ(rec.topic, "ORDERS");
-  EXPECT_EQ(r.register_transformation("com.example.UpperCaseTopic", "2.0", nullptr).code(),
+  EXPECT_EQ(r.register_transformation("com.example.UpperCaseTopic", "1.0", nullptr).code(),
             Status::Code::kConflict);
 }
 

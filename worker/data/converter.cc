@@ -5,6 +5,7 @@
 #include "data/json_converter.h"
 #include "data/simple_converters.h"
 #include "data/simple_header_converter.h"
+#include "plugins/version.h"
 
 namespace kanal::data {
 
@@ -23,28 +24,78 @@ std::vector<std::string> default_aliases(std::string_view class_name) {
   return aliases;
 }
 
-template <typename Map, typename Entry>
-Status register_in(Map& map, const std::string& class_name, std::vector<std::string> aliases,
-                   const Entry& entry, const char* kind) {
+// Registers one version of `class_name` under the class name and `aliases` in `table` (a
+// ConverterRegistry::Table).
+Status register_in(auto& table, const std::string& class_name, std::vector<std::string> aliases,
+                   auto factory, std::string version, const char* kind) {
+  if (version.empty()) version = ConverterRegistry::builtin_version();
   aliases.insert(aliases.begin(), class_name);
   for (const auto& name : aliases) {
-    auto it = map.find(name);
-    if (it != map.end() && it->second.class_name != class_name) {
+    auto it = table.names.find(name);
+    if (it != table.names.end() && it->second != class_name) {
       return Status::conflict(std::string(kind) + " name '" + name + "' of " + class_name +
-                              " is already taken by " + it->second.class_name);
+                              " is already taken by " + it->second);
     }
   }
-  for (const auto& name : aliases) map[name] = entry;
+  auto& versions = table.classes[class_name].by_version;
+  for (const auto& [v, f] : versions) {
+    if (v == version) {
+      return Status::conflict(std::string(kind) + " " + class_name + " version " + version +
+                              " is already registered");
+    }
+  }
+  versions.emplace_back(std::move(version), std::move(factory));
+  for (const auto& name : aliases) table.names[name] = class_name;
   return Status::OK();
 }
 
-template <typename Map>
-std::vector<std::string> class_names(const Map& map) {
-  std::vector<std::string> out;
-  for (const auto& [name, entry] : map) {
-    if (name == entry.class_name) out.push_back(name);
+// The factory of the version `spec` selects (plugins::select_version), with that version.
+template <typename Factory>
+Result<std::pair<std::string, const Factory*>> pick(const auto& table, std::string_view name,
+                                                    std::string_view spec, const char* kind) {
+  auto it = table.names.find(name);
+  if (it == table.names.end()) {
+    return Status::not_found("Failed to find any class that implements " + std::string(kind) +
+                             " and which name matches " + std::string(name));
   }
-  std::sort(out.begin(), out.end());
+  const auto& versions = table.classes.find(it->second)->second.by_version;
+  std::vector<std::string> available;
+  for (const auto& [v, f] : versions) available.push_back(v);
+  auto chosen = plugins::select_version(it->second, spec, available);
+  if (!chosen.ok()) return chosen.status();
+  for (const auto& [v, f] : versions) {
+    if (v == *chosen) return std::pair<std::string, const Factory*>(v, &f);
+  }
+  return Status::internal("Converter " + it->second + " lost version " + *chosen);
+}
+
+std::vector<std::string> versions_of(const auto& table, std::string_view name) {
+  std::vector<std::string> out;
+  auto it = table.names.find(name);
+  if (it == table.names.end()) return out;
+  for (const auto& [v, f] : table.classes.find(it->second)->second.by_version) out.push_back(v);
+  std::stable_sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
+    return plugins::compare_versions(a, b) < 0;
+  });
+  return out;
+}
+
+std::vector<std::string> class_names(const auto& table) {
+  std::vector<std::string> out;
+  for (const auto& [name, versions] : table.classes) out.push_back(name);
+  return out;  // std::map iterates in class-name order
+}
+
+std::vector<ConverterRegistry::Listed> listed(const auto& table) {
+  std::vector<ConverterRegistry::Listed> out;
+  for (const auto& [name, versions] : table.classes) {
+    std::vector<std::string> vs;
+    for (const auto& [v, f] : versions.by_version) vs.push_back(v);
+    std::stable_sort(vs.begin(), vs.end(), [](const std::string& a, const std::string& b) {
+      return plugins::compare_versions(a, b) < 0;
+    });
+    for (std::string& v : vs) out.push_back({name, std::move(v)});
+  }
   return out;
 }
 
@@ -75,40 +126,74 @@ ConverterRegistry ConverterRegistry::with_builtins() {
   return r;
 }
 
+std::string ConverterRegistry::builtin_version() { return KANAL_DATA_VERSION; }
+
 Status ConverterRegistry::register_converter(std::string class_name,
                                              std::vector<std::string> aliases,
-                                             ConverterFactory factory) {
-  return register_in(converters_, class_name, std::move(aliases),
-                     ConverterEntry{class_name, std::move(factory)}, "Converter");
+                                             ConverterFactory factory, std::string version) {
+  return register_in(converters_, class_name, std::move(aliases), std::move(factory),
+                     std::move(version), "Converter");
 }
 
 Status ConverterRegistry::register_header_converter(std::string class_name,
                                                     std::vector<std::string> aliases,
-                                                    HeaderConverterFactory factory) {
-  return register_in(header_converters_, class_name, std::move(aliases),
-                     HeaderConverterEntry{class_name, std::move(factory)}, "HeaderConverter");
+                                                    HeaderConverterFactory factory,
+                                                    std::string version) {
+  return register_in(header_converters_, class_name, std::move(aliases), std::move(factory),
+                     std::move(version), "HeaderConverter");
+}
+
+Status ConverterRegistry::add_converter_alias(std::string_view class_name, std::string alias) {
+  if (converters_.classes.find(class_name) == converters_.classes.end()) {
+    return Status::not_found("Converter " + std::string(class_name) + " is not registered");
+  }
+  auto it = converters_.names.find(alias);
+  if (it != converters_.names.end() && it->second != class_name) {
+    return Status::conflict("Converter name '" + alias + "' of " + std::string(class_name) +
+                            " is already taken by " + it->second);
+  }
+  converters_.names[std::move(alias)] = std::string(class_name);
+  return Status::OK();
 }
 
 Result<std::unique_ptr<Converter>> ConverterRegistry::create_converter(
-    std::string_view class_or_alias) const {
-  auto it = converters_.find(class_or_alias);
-  if (it == converters_.end()) {
-    return Status::not_found(
-        "Failed to find any class that implements Converter and which name matches " +
-        std::string(class_or_alias));
-  }
-  return it->second.factory();
+    std::string_view class_or_alias, std::string_view version_spec) const {
+  auto picked = pick<ConverterFactory>(converters_, class_or_alias, version_spec, "Converter");
+  if (!picked.ok()) return picked.status();
+  return (*picked->second)();
 }
 
 Result<std::unique_ptr<HeaderConverter>> ConverterRegistry::create_header_converter(
+    std::string_view class_or_alias, std::string_view version_spec) const {
+  auto picked = pick<HeaderConverterFactory>(header_converters_, class_or_alias, version_spec,
+                                             "HeaderConverter");
+  if (!picked.ok()) return picked.status();
+  return (*picked->second)();
+}
+
+Result<std::string> ConverterRegistry::converter_version(std::string_view class_or_alias,
+                                                         std::string_view version_spec) const {
+  auto picked = pick<ConverterFactory>(converters_, class_or_alias, version_spec, "Converter");
+  if (!picked.ok()) return picked.status();
+  return picked->first;
+}
+
+Result<std::string> ConverterRegistry::header_converter_version(
+    std::string_view class_or_alias, std::string_view version_spec) const {
+  auto picked = pick<HeaderConverterFactory>(header_converters_, class_or_alias, version_spec,
+                                             "HeaderConverter");
+  if (!picked.ok()) return picked.status();
+  return picked->first;
+}
+
+std::vector<std::string> ConverterRegistry::converter_versions(
     std::string_view class_or_alias) const {
-  auto it = header_converters_.find(class_or_alias);
-  if (it == header_converters_.end()) {
-    return Status::not_found(
-        "Failed to find any class that implements HeaderConverter and which name matches " +
-        std::string(class_or_alias));
-  }
-  return it->second.factory();
+  return versions_of(converters_, class_or_alias);
+}
+
+std::vector<std::string> ConverterRegistry::header_converter_versions(
+    std::string_view class_or_alias) const {
+  return versions_of(header_converters_, class_or_alias);
 }
 
 std::vector<std::string> ConverterRegistry::converter_classes() const {
@@ -117,6 +202,14 @@ std::vector<std::string> ConverterRegistry::converter_classes() const {
 
 std::vector<std::string> ConverterRegistry::header_converter_classes() const {
   return class_names(header_converters_);
+}
+
+std::vector<ConverterRegistry::Listed> ConverterRegistry::converter_plugins() const {
+  return listed(converters_);
+}
+
+std::vector<ConverterRegistry::Listed> ConverterRegistry::header_converter_plugins() const {
+  return listed(header_converters_);
 }
 
 }  // namespace kanal::data

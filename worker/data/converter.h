@@ -91,12 +91,24 @@ class HeaderConverter {
 // Creates converters by Kafka class name or alias. Built-in converters are registered by
 // with_builtins(); the plugin loader registers plugin-provided converters with
 // register_converter()/register_header_converter() before the registry is shared.
+//
+// Several versions of one class may be registered side by side (KIP-891: plugin libraries
+// shipping the same converter class). create_*() takes the version requirement of
+// `key.converter.plugin.version` etc. (exact version or Maven range, see plugins/version.h) and
+// creates the newest version it allows; no requirement means the newest installed. Built-ins
+// carry the worker's version (builtin_version()).
 // Thread-safety: registration is not synchronized (do it at start-up, from one thread); the const
 // methods are safe to call concurrently afterwards.
 class ConverterRegistry {
  public:
   using ConverterFactory = std::function<std::unique_ptr<Converter>()>;
   using HeaderConverterFactory = std::function<std::unique_ptr<HeaderConverter>()>;
+
+  // One registered class in one version, for plugin listings.
+  struct Listed {
+    std::string class_name;
+    std::string version;
+  };
 
   ConverterRegistry() = default;
   // A registry holding kanal's built-in converters under Connect's class names and aliases:
@@ -108,33 +120,61 @@ class ConverterRegistry {
   // Every built-in Converter is also a HeaderConverter, as in Kafka.
   static ConverterRegistry with_builtins();
 
-  // Registers `factory` under `class_name` and each alias. kConflict when a name is taken.
-  Status register_converter(std::string class_name, std::vector<std::string> aliases,
-                            ConverterFactory factory);
-  Status register_header_converter(std::string class_name, std::vector<std::string> aliases,
-                                   HeaderConverterFactory factory);
+  // The version built-in converters report: kanal's own version.
+  static std::string builtin_version();
 
-  // A new, unconfigured instance; kNotFound naming the class when unknown (Connect's message
-  // "Failed to find any class that implements Converter and which name matches ...").
-  Result<std::unique_ptr<Converter>> create_converter(std::string_view class_or_alias) const;
+  // Registers `factory` as `version` of `class_name` (empty: builtin_version()) under the class
+  // name and each alias. kConflict when a name belongs to another class, or when this version of
+  // the class is already registered. Other versions of the class stay registered.
+  Status register_converter(std::string class_name, std::vector<std::string> aliases,
+                            ConverterFactory factory, std::string version = {});
+  Status register_header_converter(std::string class_name, std::vector<std::string> aliases,
+                                   HeaderConverterFactory factory, std::string version = {});
+  // Adds `alias` for an already registered converter class; kConflict when the alias is taken
+  // by another class, kNotFound when the class is not registered.
+  Status add_converter_alias(std::string_view class_name, std::string alias);
+
+  // A new, unconfigured instance of the newest version `version_spec` allows (empty: the newest).
+  // kNotFound naming the class when unknown (Connect's message "Failed to find any class that
+  // implements Converter and which name matches ..."); kInvalidArgument when `version_spec` is
+  // malformed or matches no registered version ("Plugin X not found that matches the version
+  // range ..., available versions: [...]").
+  Result<std::unique_ptr<Converter>> create_converter(std::string_view class_or_alias,
+                                                      std::string_view version_spec = {}) const;
   Result<std::unique_ptr<HeaderConverter>> create_header_converter(
-      std::string_view class_or_alias) const;
+      std::string_view class_or_alias, std::string_view version_spec = {}) const;
+
+  // The version create_*() would pick, errors as create_*() (no instance is made).
+  Result<std::string> converter_version(std::string_view class_or_alias,
+                                        std::string_view version_spec = {}) const;
+  Result<std::string> header_converter_version(std::string_view class_or_alias,
+                                               std::string_view version_spec = {}) const;
+
+  // Every registered version of the class `class_or_alias` names, oldest first (empty when
+  // unknown).
+  std::vector<std::string> converter_versions(std::string_view class_or_alias) const;
+  std::vector<std::string> header_converter_versions(std::string_view class_or_alias) const;
 
   // Full class names (no aliases), sorted, for plugin listings.
   std::vector<std::string> converter_classes() const;
   std::vector<std::string> header_converter_classes() const;
+  // Every class in every registered version, sorted by class name, then oldest version first.
+  std::vector<Listed> converter_plugins() const;
+  std::vector<Listed> header_converter_plugins() const;
 
  private:
-  struct ConverterEntry {
-    std::string class_name;
-    ConverterFactory factory;
+  template <typename Factory>
+  struct Versions {
+    std::vector<std::pair<std::string, Factory>> by_version;  // registration order
   };
-  struct HeaderConverterEntry {
-    std::string class_name;
-    HeaderConverterFactory factory;
+  template <typename Factory>
+  struct Table {
+    std::map<std::string, std::string, std::less<>> names;  // class name or alias -> class name
+    std::map<std::string, Versions<Factory>, std::less<>> classes;
   };
-  std::map<std::string, ConverterEntry, std::less<>> converters_;  // by class name and alias
-  std::map<std::string, HeaderConverterEntry, std::less<>> header_converters_;
+
+  Table<ConverterFactory> converters_;
+  Table<HeaderConverterFactory> header_converters_;
 };
 
 }  // namespace kanal::data

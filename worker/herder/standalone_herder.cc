@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "herder/plugin_versions.h"
 #include "kafka/client.h"
 #include "runtime/connector_config.h"
 #include "storage/offset_codec.h"
@@ -310,20 +311,7 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
            wc.parsed().get_string("connector.client.config.override.policy"), config)) {
     add_error(infos, k, msg);
   }
-  for (const char* role : {"key.converter", "value.converter"}) {
-    std::string cls = std::string(config::trim(get_or(config, role)));
-    if (!cls.empty() && !converters.create_converter(cls).ok()) {
-      add_error(infos, role,
-                "Invalid value " + cls + " for configuration " + role + ": Class " + cls +
-                    " could not be found.");
-    }
-  }
-  std::string hc = std::string(config::trim(get_or(config, "header.converter")));
-  if (!hc.empty() && !converters.create_header_converter(hc).ok()) {
-    add_error(infos, "header.converter",
-              "Invalid value " + hc + " for configuration header.converter: Class " + hc +
-                  " could not be found.");
-  }
+  check_plugin_versions(wc, catalog, *p, converters, config, infos);
   transforms::ChainValidation chain = transforms::TransformChain::validate(config, transforms);
   for (const auto& g : chain.groups) add_group(infos.groups, g);
   for (const auto& v : chain.values) {

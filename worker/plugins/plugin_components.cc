@@ -1,5 +1,4 @@
 // register_plugin_components(), declared in plugin_registry.h.
-#include <set>
 #include <string>
 
 #include "data/converter.h"
@@ -41,10 +40,10 @@ Status register_one(const PluginRegistry& plugins, const std::shared_ptr<const P
         auto c = PluginConverter::create(info);
         return c.ok() ? std::move(c).value() : nullptr;
       };
-      Status st = converters.register_converter(info->class_name, {}, factory);
+      Status st = converters.register_converter(info->class_name, {}, factory, info->version);
       if (!st.ok()) return st;
       for (std::string& alias : plugins.aliases_of(info->class_name)) {
-        Status taken = converters.register_converter(info->class_name, {std::move(alias)}, factory);
+        Status taken = converters.add_converter_alias(info->class_name, std::move(alias));
         if (!taken.ok()) logger.debug("plugin.alias.skipped", {{"reason", taken.message()}});
       }
       return Status::OK();
@@ -61,21 +60,20 @@ Status register_one(const PluginRegistry& plugins, const std::shared_ptr<const P
 Status register_plugin_components(const PluginRegistry& plugins,
                                   transforms::TransformRegistry& transforms,
                                   data::ConverterRegistry& converters, const log::Logger& logger) {
-  std::set<std::string> done;
   std::string failed;
   for (const auto& p : plugins.plugins()) {
-    if (p->is_connector() || done.count(p->class_name) > 0) continue;
-    done.insert(p->class_name);
-    auto newest = plugins.find(p->class_name, {p->kind});
-    if (!newest.ok()) continue;  // not reachable: the class was just listed
-    Status st = register_one(plugins, *newest, transforms, converters, logger);
+    if (p->is_connector()) continue;
+    // Every installed version is registered (KIP-891); connectors pick one with
+    // `transforms.<alias>.plugin.version`, `key.converter.plugin.version`, ...
+    Status st = register_one(plugins, p, transforms, converters, logger);
     if (st.ok()) {
       logger.debug("plugin.component.registered",
-                   {{"class", p->class_name}, {"version", (*newest)->version}});
+                   {{"class", p->class_name}, {"version", p->version}});
       continue;
     }
     logger.error("plugin.component.skipped", {{"class", p->class_name},
-                                              {"path", (*newest)->library.string()},
+                                              {"version", p->version},
+                                              {"path", p->library.string()},
                                               {"reason", st.message()}});
     failed += (failed.empty() ? "" : "; ") + st.message();
   }

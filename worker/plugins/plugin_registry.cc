@@ -123,25 +123,14 @@ Result<std::shared_ptr<const PluginInfo>> PluginRegistry::find(
     }
     return Status::not_found(std::move(message));
   }
-  std::optional<VersionRequirement> requirement;
-  if (!config::trim(version_requirement).empty()) {
-    auto parsed = VersionRequirement::parse(version_requirement);
-    if (!parsed.ok()) return parsed.status();
-    requirement = std::move(parsed).value();
-  }
-  std::shared_ptr<const PluginInfo> best;
+  std::vector<std::string> available;
+  for (const auto& p : candidates) available.push_back(p->version);
+  auto version = select_version(class_name, version_requirement, available);
+  if (!version.ok()) return version.status();
   for (const auto& p : candidates) {
-    if (requirement && !requirement->matches(p->version)) continue;
-    if (!best || compare_versions(p->version, best->version) > 0) best = p;
+    if (p->version == *version) return p;
   }
-  if (!best) {
-    std::string installed;
-    for (const auto& p : candidates) installed += (installed.empty() ? "" : ", ") + p->version;
-    return Status::invalid_argument("Plugin " + class_name + " has no version matching '" +
-                                    std::string(version_requirement) +
-                                    "'; installed versions: " + installed);
-  }
-  return best;
+  return Status::internal("Plugin " + class_name + " lost version " + *version);
 }
 
 }  // namespace kanal::plugins

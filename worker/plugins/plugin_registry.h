@@ -80,8 +80,8 @@ class PluginRegistry {
 
 // Makes the transformations, predicates and converters of loaded plugins usable by connectors
 // (plugin_components.cc). Registers every plugin transformation and predicate in `transforms` and
-// every plugin converter in `converters`, by full class name, once per class: when several versions
-// of a class are installed the newest is registered (the worker registries hold one version).
+// every plugin converter in `converters`, by full class name, in every installed version: the
+// registries keep versions side by side and pick one per connector (`*.plugin.version`, KIP-891).
 //
 // Aliases follow each registry's rules: TransformRegistry derives its own (simple name, simple
 // name minus the suffix; shared aliases resolve to nothing). Converters get the aliases the
@@ -89,9 +89,10 @@ class PluginRegistry {
 // only when no other plugin claims it), each added only if the converter registry does not
 // already hold it, so a plugin never takes over a built-in's name.
 //
-// Keeps going past a class that cannot be registered (its class name is taken, e.g. by a
-// built-in), logging each; returns kConflict with every reason, OK when all were registered. Call
-// at start-up, before the registries are shared.
+// Keeps going past a class that cannot be registered (its class name is taken by another kind or
+// a converter alias, or that version of the class is already registered), logging each; returns
+// kConflict with every reason, OK when all were registered. Call at start-up, before the registries
+// are shared.
 Status register_plugin_components(const PluginRegistry& plugins,
                                   transforms::TransformRegistry& transforms,
                                   data::ConverterRegistry& converters,

@@ -140,6 +140,44 @@ Result<VersionRequirement> VersionRequirement::parse(std::string_view raw) {
   return req;
 }
 
+std::string VersionRequirement::range_text() const {
+  if (exact_) return "[" + *exact_ + "," + *exact_ + "]";
+  std::string out;
+  for (const Range& r : ranges_) {
+    if (!out.empty()) out += ",";
+    out += r.low_inclusive ? "[" : "(";
+    out += r.low.value_or("") + "," + r.high.value_or("");
+    out += r.high_inclusive ? "]" : ")";
+  }
+  return out;
+}
+
+Result<std::string> select_version(std::string_view class_name, std::string_view spec,
+                                   const std::vector<std::string>& available) {
+  std::optional<VersionRequirement> requirement;
+  if (!config::trim(spec).empty()) {
+    auto parsed = VersionRequirement::parse(spec);
+    if (!parsed.ok()) return parsed.status();
+    requirement = std::move(parsed).value();
+  }
+  const std::string* best = nullptr;
+  for (const std::string& v : available) {
+    if (requirement && !requirement->matches(v)) continue;
+    if (best == nullptr || compare_versions(v, *best) > 0) best = &v;
+  }
+  if (best != nullptr) return *best;
+  std::vector<std::string> sorted = available;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
+    return compare_versions(a, b) < 0;
+  });
+  std::string list;
+  for (const std::string& v : sorted) list += (list.empty() ? "" : ", ") + v;
+  return Status::invalid_argument("Plugin " + std::string(class_name) +
+                                  " not found that matches the version range " +
+                                  (requirement ? requirement->range_text() : std::string()) +
+                                  ", available versions: [" + list + "]");
+}
+
 bool VersionRequirement::matches(std::string_view version) const {
   if (exact_) return compare_versions(*exact_, version) == 0;
   for (const Range& r : ranges_) {

@@ -24,6 +24,9 @@ class VersionRequirement {
 
   bool matches(std::string_view version) const;
   const std::string& spec() const { return spec_; }
+  // The requirement as Connect prints it (Maven's VersionRange.toString): a plain version "1.2"
+  // reads as the range "[1.2,1.2]", ranges keep their brackets ("[1.0,2.0)", "[1.5,)").
+  std::string range_text() const;
 
  private:
   struct Range {
@@ -36,5 +39,12 @@ class VersionRequirement {
   std::optional<std::string> exact_;
   std::vector<Range> ranges_;
 };
+
+// Parses `spec` (empty: no requirement) and picks from `available` the newest version it allows.
+// Errors: kInvalidArgument when `spec` is malformed, or when no version matches, with Connect's
+// text (VersionedPluginLoadingException): "Plugin <class_name> not found that matches the version
+// range [9.9,9.9], available versions: [1.0.0, 2.0.0]" (available versions oldest first).
+Result<std::string> select_version(std::string_view class_name, std::string_view spec,
+                                   const std::vector<std::string>& available);
 
 }  // namespace kanal::plugins

@@ -36,6 +36,8 @@ ConfigKey nullable(ConfigKey k) {
   return k;
 }
 
+// Connect 4.1 ConnectorConfig.configDef() order (KIP-891 added the *.plugin.version keys): the
+// validate response lists the keys in this order, as Connect 4.3.1 was observed to.
 void define_common(ConfigDef& d) {
   const std::string common = "Common";
   d.define(key("name", Type::kString, std::nullopt, Importance::kHigh,
@@ -45,35 +47,41 @@ void define_common(ConfigDef& d) {
                "Name or alias of the class for this connector. Must be a subclass of "
                "org.apache.kafka.connect.connector.Connector.",
                common, 2, "Connector class"));
+  // The validate response shows the resolved version as default (herder/plugin_versions.cc).
+  d.define(
+      nullable(key("connector.plugin.version", Type::kString, std::nullopt, Importance::kMedium,
+                   "Version of the connector: an exact version or a Maven-style range "
+                   "([1.0,2.0)); the newest installed when unset.",
+                   common, 3, "Connector version")));
   d.define(key("tasks.max", Type::kInt, "1", Importance::kHigh,
-               "Maximum number of tasks to use for this connector.", common, 3, "Tasks max",
+               "Maximum number of tasks to use for this connector.", common, 4, "Tasks max",
                config::at_least(1)));
   d.define(key("tasks.max.enforce", Type::kBoolean, "true", Importance::kLow,
                "(Deprecated) Whether to enforce that the tasks.max property is respected.", common,
-               4, "Enforce tasks max"));
-  d.define(nullable(key("key.converter", Type::kClass, std::nullopt, Importance::kLow,
-                        "Converter class for keys; overrides the worker's.", common, 5,
-                        "Key converter class")));
-  d.define(nullable(key("value.converter", Type::kClass, std::nullopt, Importance::kLow,
-                        "Converter class for values; overrides the worker's.", common, 6,
-                        "Value converter class")));
-  d.define(nullable(key("header.converter", Type::kClass, std::nullopt, Importance::kLow,
-                        "Converter class for headers; overrides the worker's.", common, 7,
-                        "Header converter class")));
-  d.define(key("config.action.reload", Type::kString, "restart", Importance::kLow,
-               "What to do when a config provider reports a change: none or restart.", common, 8,
-               "Reload action", config::one_of({"none", "restart"}, true)));
-  d.define(
-      nullable(key("connector.plugin.version", Type::kString, std::nullopt, Importance::kMedium,
-                   "Version (or Maven-style range) of the connector plugin to use; the "
-                   "newest installed when unset.",
-                   common, 9, "Connector plugin version")));
+               5, "Enforce tasks max"));
+  int order = 6;
+  for (const char* role : {"key", "value", "header"}) {
+    const std::string r(role);
+    const std::string title = r == "key" ? "Key" : r == "value" ? "Value" : "Header";
+    d.define(nullable(key(r + ".converter", Type::kClass, std::nullopt, Importance::kLow,
+                          "Converter class for " + r + "s; overrides the worker's.", common,
+                          order++, title + " converter class")));
+    d.define(
+        nullable(key(r + ".converter.plugin.version", Type::kString, std::nullopt, Importance::kLow,
+                     "Version of the " + r +
+                         " converter: an exact version or a Maven-style range; the newest "
+                         "installed when unset.",
+                     common, order++, title + " converter version")));
+  }
   d.define(key("transforms", Type::kList, "", Importance::kLow,
-               "Aliases for the transformations to be applied to records.", "Transforms", 1,
+               "Aliases for the transformations to be applied to records.", "Transforms", order++,
                "Transforms"));
   d.define(key("predicates", Type::kList, "", Importance::kLow,
-               "Aliases for the predicates used by transformations.", "Predicates", 1,
+               "Aliases for the predicates used by transformations.", "Predicates", order++,
                "Predicates"));
+  d.define(key("config.action.reload", Type::kString, "restart", Importance::kLow,
+               "What to do when a config provider reports a change: none or restart.", common,
+               order++, "Reload action", config::one_of({"none", "restart"}, true)));
   const std::string errors = "Error Handling";
   d.define(key("errors.retry.timeout", Type::kLong, "0", Importance::kMedium,
                "Maximum duration in milliseconds that a failed operation will be reattempted. "
@@ -129,9 +137,15 @@ void define_source(ConfigDef& d) {
   d.define(key("transaction.boundary", Type::kString, "poll", Importance::kMedium,
                "Permitted values are poll, interval, connector.", "Exactly Once Support", 2,
                "Transaction Boundary", config::one_of({"poll", "interval", "connector"}, true)));
+  d.define(nullable(
+      key("transaction.boundary.interval.ms", Type::kLong, std::nullopt, Importance::kLow,
+          "If 'transaction.boundary' is 'interval', how often tasks commit their "
+          "producer transactions; unset means the worker's "
+          "'offset.flush.interval.ms'. No effect with another boundary.",
+          "Exactly Once Support", 3, "Transaction boundary interval", config::at_least(0))));
   d.define(nullable(key("offsets.storage.topic", Type::kString, std::nullopt, Importance::kLow,
                         "The name of a separate offsets topic to use for this connector.",
-                        "offsets.storage", 1, "Offsets topic")));
+                        "offsets.topic", 1, "Offsets topic")));
 }
 
 }  // namespace
@@ -154,8 +168,8 @@ const ConfigDef& connector_config_def(ConnectorKind kind) {
 
 std::vector<std::string> connector_config_groups(ConnectorKind kind) {
   if (kind == ConnectorKind::kSink) return {"Common", "Transforms", "Predicates", "Error Handling"};
-  return {"Common",         "Transforms",           "Predicates",     "Error Handling",
-          "Topic Creation", "Exactly Once Support", "offsets.storage"};
+  return {"Common",         "Transforms",           "Predicates",   "Error Handling",
+          "Topic Creation", "Exactly Once Support", "offsets.topic"};
 }
 
 config::ConfigMap sub_config(const config::ConfigMap& c, std::string_view prefix) {

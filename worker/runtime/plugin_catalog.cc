@@ -218,11 +218,11 @@ std::vector<herder::PluginInfo> RegistryCatalog::plugins(bool connectors_only) {
            t.type == transforms::PluginType::kTransformation ? "transformation" : "predicate",
            t.version});
     }
-    for (const auto& c : converters_.converter_classes()) {
-      out.push_back({c, "converter", KANAL_RUNTIME_VERSION});
+    for (const auto& c : converters_.converter_plugins()) {
+      out.push_back({c.class_name, "converter", c.version});
     }
-    for (const auto& c : converters_.header_converter_classes()) {
-      out.push_back({c, "header_converter", KANAL_RUNTIME_VERSION});
+    for (const auto& c : converters_.header_converter_plugins()) {
+      out.push_back({c.class_name, "header_converter", c.version});
     }
   }
   std::stable_sort(out.begin(), out.end(),

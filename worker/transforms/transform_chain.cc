@@ -142,22 +142,54 @@ ChainValidation TransformChain::build(const config::ConfigMap& cfg,
                                    ": " + resolved.status().message());
       } else {
         stage.class_name = *resolved;
-        if (is_transform) {
-          auto created = registry.create_transformation(stage.class_name);
-          if (created.ok()) {
-            stage.transformation = std::move(created).value();
-            plugin_def = &stage.transformation->config_def();
-          } else {
-            type_info.errors.push_back(created.status().message());
-          }
+      }
+    }
+
+    // KIP-891 (Connect 4.1): `<prefix>plugin.version` picks one installed version of the class;
+    // its default is the newest. An unknown version is reported on both keys, as Connect does.
+    const std::string version_key = prefix + "plugin.version";
+    ConfigValueInfo version_info;
+    version_info.name = version_key;
+    const std::string version_spec(config::trim(get(cfg, version_key).value_or("")));
+    std::optional<std::string> newest;
+    bool version_ok = true;
+    if (!stage.class_name.empty()) {
+      auto n = registry.version_of(stage.class_name, type);
+      if (n.ok()) newest = *n;
+      for (const PluginDesc& d : registry.plugins()) {
+        if (d.class_name == stage.class_name) version_info.recommended_values.push_back(d.version);
+      }
+      auto chosen = registry.version_of(stage.class_name, type, version_spec);
+      if (!chosen.ok()) {
+        version_ok = false;
+        version_info.errors.push_back(chosen.status().message());
+        type_info.errors.push_back(chosen.status().message());
+      }
+    }
+    version_info.value = version_spec.empty() ? newest : std::optional<std::string>(version_spec);
+    {
+      config::ConfigKey vk = framework_key(
+          version_key, config::Type::kString, newest, !newest.has_value(),
+          "Version of the '" + alias + "' " + kind + ".", group, 1,
+          std::string(is_transform ? "Transformation" : "Predicate") + " version for " + alias);
+      v.definitions.define(std::move(vk));
+    }
+    if (!stage.class_name.empty() && version_ok) {
+      if (is_transform) {
+        auto created = registry.create_transformation(stage.class_name, version_spec);
+        if (created.ok()) {
+          stage.transformation = std::move(created).value();
+          plugin_def = &stage.transformation->config_def();
         } else {
-          auto created = registry.create_predicate(stage.class_name);
-          if (created.ok()) {
-            stage.predicate = std::move(created).value();
-            plugin_def = &stage.predicate->config_def();
-          } else {
-            type_info.errors.push_back(created.status().message());
-          }
+          type_info.errors.push_back(created.status().message());
+        }
+      } else {
+        auto created = registry.create_predicate(stage.class_name, version_spec);
+        if (created.ok()) {
+          stage.predicate = std::move(created).value();
+          plugin_def = &stage.predicate->config_def();
+        } else {
+          type_info.errors.push_back(created.status().message());
         }
       }
     }
@@ -169,11 +201,11 @@ ChainValidation TransformChain::build(const config::ConfigMap& cfg,
       const std::string predicate_key = prefix + "predicate";
       v.definitions.define(framework_key(negate_key, config::Type::kBoolean, "false", false,
                                          "Whether the configured predicate should be negated.",
-                                         group, 1, "Negate"));
+                                         group, 2, "Negate"));
       v.definitions.define(framework_key(
           predicate_key, config::Type::kString, std::nullopt, true,
           "The alias of a predicate used to determine whether to apply this transformation.", group,
-          2, "Predicate"));
+          3, "Predicate"));
       negate_info.name = negate_key;
       negate_info.value = get(cfg, negate_key).value_or("false");
       auto negate =
@@ -202,9 +234,10 @@ ChainValidation TransformChain::build(const config::ConfigMap& cfg,
     // The plugin's own keys, prefixed and grouped.
     config::ConfigDef prefixed;
     if (plugin_def != nullptr) {
-      int order = 3;
+      int order = 4;
       for (const config::ConfigKey& k : plugin_def->keys()) {
-        if (k.name == "type" || (is_transform && (k.name == "negate" || k.name == "predicate"))) {
+        if (k.name == "type" || k.name == "plugin.version" ||
+            (is_transform && (k.name == "negate" || k.name == "predicate"))) {
           continue;  // masked by the framework's key of that name, as in Connect
         }
         config::ConfigKey pk = k;
@@ -223,12 +256,15 @@ ChainValidation TransformChain::build(const config::ConfigMap& cfg,
     std::map<std::string, ConfigValueInfo*> by_name;
     for (ConfigValueInfo& i : own) by_name[i.name] = &i;
     if (own_ok && plugin_def != nullptr) {
-      Status s = is_transform ? stage.transformation->configure(with_prefix(cfg, prefix))
-                              : stage.predicate->configure(with_prefix(cfg, prefix));
+      config::ConfigMap settings = with_prefix(cfg, prefix);
+      settings.erase("plugin.version");  // the framework's key, not the plugin's
+      Status s = is_transform ? stage.transformation->configure(settings)
+                              : stage.predicate->configure(settings);
       if (!s.ok()) attribute_error(s, prefix, *plugin_def, by_name, type_info);
     }
 
     v.values.push_back(std::move(type_info));
+    v.values.push_back(std::move(version_info));
     if (is_transform) {
       v.values.push_back(std::move(negate_info));
       v.values.push_back(std::move(predicate_info));

@@ -4,7 +4,9 @@
 //   transforms=a,b                      ordered aliases
 //   transforms.a.type=<class or alias>  transforms.a.<setting>=...
 //   transforms.a.predicate=p            transforms.a.negate=true|false
+//   transforms.a.plugin.version=[1.0,2.0)   (KIP-891: which installed version; default newest)
 //   predicates=p                        predicates.p.type=...   predicates.p.<setting>=...
+//   predicates.p.plugin.version=1.2.0
 //
 // apply() runs the stages in order on one record in place (TransformationChain.apply): a stage
 // with a predicate runs only when `negate XOR predicate.test(record)`; a stage answering kDrop
@@ -29,9 +31,10 @@ namespace kanal::transforms {
 // The transform/predicate part of a connector config validation (PUT .../config/validate).
 struct ChainValidation {
   // Every enriched key, in Connect's order: for each transform alias `transforms.a.type`,
-  // `transforms.a.negate`, `transforms.a.predicate`, then the transform's own keys prefixed;
-  // then for each predicate alias `predicates.p.type` and its keys. Groups are "Transforms: a" /
-  // "Predicates: p". The framework keys `transforms` and `predicates` are not included.
+  // `transforms.a.plugin.version` (default: the newest installed version), `transforms.a.negate`,
+  // `transforms.a.predicate`, then the transform's own keys prefixed; then for each predicate
+  // alias `predicates.p.type`, `predicates.p.plugin.version` and its keys. Groups are "Transforms:
+  // a" / "Predicates: p". The framework keys `transforms` and `predicates` are not included.
   config::ConfigDef definitions;
   // One entry per key of `definitions`, same order, with Connect's error messages; plus an entry
   // named `transforms` / `predicates` when that list itself is invalid (duplicate alias).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "plugins/version.h"
 #include "transforms/builtins_internal.h"
 #include "transforms/transforms_internal.h"
 
@@ -39,34 +40,42 @@ std::vector<std::string> aliases_of(std::string_view class_name, PluginType type
 
 }  // namespace
 
-Status TransformRegistry::add(Entry entry) {
-  const std::string name = entry.desc.class_name;
-  if (by_class_.count(name) > 0) {
-    return Status::conflict("A " + std::string(to_connect_string(entry.desc.type)) +
-                            " is already registered as " + name);
+Status TransformRegistry::add(std::string class_name, PluginType type, Version version) {
+  auto it = by_class_.find(class_name);
+  if (it == by_class_.end()) {
+    for (std::string& alias : aliases_of(class_name, type)) {
+      if (alias == class_name) continue;
+      aliases_[std::move(alias)].push_back(class_name);
+    }
+    Entry e;
+    e.class_name = class_name;
+    e.type = type;
+    it = by_class_.emplace(class_name, std::move(e)).first;
+  } else if (it->second.type != type) {
+    return Status::conflict("A " + std::string(to_connect_string(it->second.type)) +
+                            " is already registered as " + class_name);
   }
-  for (std::string& alias : aliases_of(name, entry.desc.type)) {
-    if (alias == name) continue;
-    aliases_[std::move(alias)].push_back(name);
+  for (const Version& v : it->second.versions) {
+    if (v.version == version.version) {
+      return Status::conflict("A " + std::string(to_connect_string(type)) +
+                              " is already registered as " + class_name + " version " +
+                              version.version);
+    }
   }
-  by_class_.emplace(name, std::move(entry));
+  it->second.versions.push_back(std::move(version));
   return Status::OK();
 }
 
 Status TransformRegistry::register_transformation(std::string class_name, std::string version,
                                                   TransformationFactory factory) {
-  Entry e;
-  e.desc = PluginDesc{std::move(class_name), PluginType::kTransformation, std::move(version)};
-  e.transformation = std::move(factory);
-  return add(std::move(e));
+  return add(std::move(class_name), PluginType::kTransformation,
+             Version{std::move(version), std::move(factory), nullptr});
 }
 
 Status TransformRegistry::register_predicate(std::string class_name, std::string version,
                                              PredicateFactory factory) {
-  Entry e;
-  e.desc = PluginDesc{std::move(class_name), PluginType::kPredicate, std::move(version)};
-  e.predicate = std::move(factory);
-  return add(std::move(e));
+  return add(std::move(class_name), PluginType::kPredicate,
+             Version{std::move(version), nullptr, std::move(factory)});
 }
 
 const TransformRegistry::Entry* TransformRegistry::find(std::string_view name) const {
@@ -82,36 +91,70 @@ Result<std::string> TransformRegistry::resolve(std::string_view name, PluginType
   if (e == nullptr) {
     return Status::not_found("Class " + std::string(name) + " could not be found.");
   }
-  if (e->desc.type != type) {
+  if (e->type != type) {
     return Status::invalid_argument(type == PluginType::kTransformation ? "Not a Transformation"
                                                                         : "Not a Predicate");
   }
-  return e->desc.class_name;
+  return e->class_name;
+}
+
+Result<std::pair<const TransformRegistry::Entry*, const TransformRegistry::Version*>>
+TransformRegistry::pick(std::string_view name, PluginType type,
+                        std::string_view version_spec) const {
+  auto resolved = resolve(name, type);
+  if (!resolved.ok()) return resolved.status();
+  const Entry& e = by_class_.find(*resolved)->second;
+  std::vector<std::string> available;
+  for (const Version& v : e.versions) available.push_back(v.version);
+  auto chosen = plugins::select_version(e.class_name, version_spec, available);
+  if (!chosen.ok()) return chosen.status();
+  for (const Version& v : e.versions) {
+    if (v.version == *chosen) return std::pair<const Entry*, const Version*>(&e, &v);
+  }
+  return Status::internal("Plugin " + e.class_name + " lost version " + *chosen);
+}
+
+Result<std::string> TransformRegistry::version_of(std::string_view name, PluginType type,
+                                                  std::string_view version_spec) const {
+  auto picked = pick(name, type, version_spec);
+  if (!picked.ok()) return picked.status();
+  return picked->second->version;
 }
 
 Result<std::unique_ptr<Transformation>> TransformRegistry::create_transformation(
-    std::string_view name) const {
-  auto resolved = resolve(name, PluginType::kTransformation);
-  if (!resolved.ok()) return resolved.status();
-  std::unique_ptr<Transformation> t = by_class_.find(*resolved)->second.transformation();
-  if (t == nullptr) return Status::internal("Could not create transformation " + *resolved);
+    std::string_view name, std::string_view version_spec) const {
+  auto picked = pick(name, PluginType::kTransformation, version_spec);
+  if (!picked.ok()) return picked.status();
+  std::unique_ptr<Transformation> t = picked->second->transformation();
+  if (t == nullptr) {
+    return Status::internal("Could not create transformation " + picked->first->class_name);
+  }
   return t;
 }
 
 Result<std::unique_ptr<Predicate>> TransformRegistry::create_predicate(
-    std::string_view name) const {
-  auto resolved = resolve(name, PluginType::kPredicate);
-  if (!resolved.ok()) return resolved.status();
-  std::unique_ptr<Predicate> p = by_class_.find(*resolved)->second.predicate();
-  if (p == nullptr) return Status::internal("Could not create predicate " + *resolved);
+    std::string_view name, std::string_view version_spec) const {
+  auto picked = pick(name, PluginType::kPredicate, version_spec);
+  if (!picked.ok()) return picked.status();
+  std::unique_ptr<Predicate> p = picked->second->predicate();
+  if (p == nullptr)
+    return Status::internal("Could not create predicate " + picked->first->class_name);
   return p;
 }
 
 std::vector<PluginDesc> TransformRegistry::plugins() const {
   std::vector<PluginDesc> out;
   out.reserve(by_class_.size());
-  for (const auto& [name, entry] : by_class_) out.push_back(entry.desc);
-  return out;  // std::map iterates in class-name order
+  for (const auto& [name, entry] : by_class_) {  // std::map iterates in class-name order
+    std::vector<std::string> versions;
+    for (const Version& v : entry.versions) versions.push_back(v.version);
+    std::stable_sort(versions.begin(), versions.end(),
+                     [](const std::string& a, const std::string& b) {
+                       return plugins::compare_versions(a, b) < 0;
+                     });
+    for (std::string& v : versions) out.push_back(PluginDesc{name, entry.type, std::move(v)});
+  }
+  return out;
 }
 
 TransformRegistry TransformRegistry::with_builtins() {

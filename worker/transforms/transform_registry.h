@@ -8,6 +8,11 @@
 // the last '.' for nested classes (`InsertField$Value`); an alias shared by two plugins resolves
 // to neither, as in Connect.
 //
+// Several versions of one class may be registered side by side (KIP-891): create_*() takes the
+// requirement of `transforms.<alias>.plugin.version` / `predicates.<alias>.plugin.version` (an
+// exact version or a Maven range, see plugins/version.h) and creates the newest version it
+// allows; no requirement means the newest registered.
+//
 // Thread-safety: registration is not synchronized (do it at start-up from one thread, before the
 // registry is shared); the const methods may then be called from any thread.
 #pragma once
@@ -43,8 +48,9 @@ class TransformRegistry {
   // A registry holding every transformation and predicate Kafka ships (see builtins.cc).
   static TransformRegistry with_builtins();
 
-  // Registers a plugin-provided implementation under its full class name. kConflict when the
-  // class name is already registered (the first registration stays).
+  // Registers `version` of a plugin-provided implementation under its full class name.
+  // kConflict when the class is registered as the other kind, or already in this version (the
+  // first registration stays). Other versions of the class stay registered.
   Status register_transformation(std::string class_name, std::string version,
                                  TransformationFactory factory);
   Status register_predicate(std::string class_name, std::string version, PredicateFactory factory);
@@ -54,22 +60,40 @@ class TransformRegistry {
   // kInvalidArgument ("Not a Transformation") when the name resolves to the other kind.
   Result<std::string> resolve(std::string_view name, PluginType type) const;
 
-  // A new, unconfigured instance; errors as resolve(). The caller owns the result.
-  Result<std::unique_ptr<Transformation>> create_transformation(std::string_view name) const;
-  Result<std::unique_ptr<Predicate>> create_predicate(std::string_view name) const;
+  // The version of `name` that `version_spec` selects (empty: the newest). Errors as resolve(),
+  // plus kInvalidArgument for a malformed spec or one no registered version matches ("Plugin X
+  // not found that matches the version range ..., available versions: [...]").
+  Result<std::string> version_of(std::string_view name, PluginType type,
+                                 std::string_view version_spec = {}) const;
 
-  // Every registered plugin, sorted by class name (Connect lists them so).
+  // A new, unconfigured instance of the version `version_spec` selects; errors as version_of().
+  // The caller owns the result.
+  Result<std::unique_ptr<Transformation>> create_transformation(
+      std::string_view name, std::string_view version_spec = {}) const;
+  Result<std::unique_ptr<Predicate>> create_predicate(std::string_view name,
+                                                      std::string_view version_spec = {}) const;
+
+  // Every registered plugin in every version, sorted by class name (Connect lists them so), then
+  // oldest version first.
   std::vector<PluginDesc> plugins() const;
 
  private:
-  struct Entry {
-    PluginDesc desc;
+  struct Version {
+    std::string version;
     TransformationFactory transformation;
     PredicateFactory predicate;
   };
+  struct Entry {
+    std::string class_name;
+    PluginType type = PluginType::kTransformation;
+    std::vector<Version> versions;  // registration order
+  };
 
-  Status add(Entry entry);
+  Status add(std::string class_name, PluginType type, Version version);
   const Entry* find(std::string_view name) const;
+  // The entry and version `version_spec` selects for `name` of `type`.
+  Result<std::pair<const Entry*, const Version*>> pick(std::string_view name, PluginType type,
+                                                       std::string_view version_spec) const;
 
   std::map<std::string, Entry, std::less<>> by_class_;
   // alias -> every class that claims it; only aliases with exactly one class resolve.
