@@ -224,6 +224,7 @@ void RestApi::add_routes() {
   t.add("GET", "/admin/loggers", bind(&RestApi::list_loggers));
   t.add("GET", "/admin/loggers/{logger}", bind(&RestApi::get_logger));
   t.add("PUT", "/admin/loggers/{logger}", bind(&RestApi::set_logger), kJson);
+  t.add("GET", "/metrics", bind(&RestApi::metrics_page));  // Prometheus text format
   // The dashboard (rest/ui.h); outside Kafka Connect's paths, so no Connect route changes.
   t.add("GET", "/ui", serve_dashboard);
   t.add("GET", "/ui/{asset}", serve_dashboard);

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace kanal::log {
 namespace {
@@ -18,6 +19,10 @@ struct Registry {
   // guarded by mu: levels set explicitly, applied to loggers created later.
   std::map<std::string, Level, std::less<>> explicit_levels;
   std::mutex out_mu;  // serializes writes to stderr so lines never interleave
+  std::atomic<int> format{static_cast<int>(Format::kText)};
+  std::mutex meta_mu;
+  std::string worker_id;                       // guarded by meta_mu
+  std::map<std::string, std::string> secrets;  // guarded by meta_mu: value -> shown instead
 
   Registry() {
     Level root = Level::kInfo;
@@ -25,6 +30,9 @@ struct Registry {
       if (auto l = parse_level(env)) root = *l;
     }
     explicit_levels["root"] = root;
+    if (const char* env = std::getenv("KANAL_LOG_FORMAT")) {
+      if (auto f = parse_format(env)) format = static_cast<int>(*f);
+    }
   }
 
   // Most specific explicitly set level for `name`. Caller holds mu.
@@ -65,7 +73,90 @@ std::string timestamp() {
   return buf;
 }
 
+// Replaces every registered secret in `text`. Caller holds meta_mu.
+std::string redact_locked(const Registry& r, std::string_view text) {
+  std::string out(text);
+  if (r.secrets.empty()) return out;
+  // Longer secrets first, so a secret containing a shorter one is replaced whole.
+  std::vector<const std::pair<const std::string, std::string>*> order;
+  for (const auto& e : r.secrets) order.push_back(&e);
+  std::sort(order.begin(), order.end(),
+            [](auto* a, auto* b) { return a->first.size() > b->first.size(); });
+  for (const auto* e : order) {
+    size_t pos = 0;
+    while ((pos = out.find(e->first, pos)) != std::string::npos) {
+      out.replace(pos, e->first.size(), e->second);
+      pos += e->second.size();
+    }
+  }
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view v) {
+  out += '"';
+  for (char c : v) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
 }  // namespace
+
+std::optional<Format> parse_format(std::string_view text) {
+  std::string low(text);
+  std::transform(low.begin(), low.end(), low.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (low == "text") return Format::kText;
+  if (low == "json") return Format::kJson;
+  return std::nullopt;
+}
+
+void set_format(Format f) { registry().format.store(static_cast<int>(f)); }
+
+Format format() { return static_cast<Format>(registry().format.load()); }
+
+void set_worker_id(std::string id) {
+  Registry& r = registry();
+  std::lock_guard lock(r.meta_mu);
+  r.worker_id = std::move(id);
+}
+
+void add_secret(const std::string& value, const std::string& shown) {
+  if (value.size() < 4) return;
+  Registry& r = registry();
+  std::lock_guard lock(r.meta_mu);
+  r.secrets.emplace(value, shown);
+}
+
+std::string redact(std::string_view text) {
+  Registry& r = registry();
+  std::lock_guard lock(r.meta_mu);
+  return redact_locked(r, text);
+}
 
 const char* level_name(Level level) {
   switch (level) {
@@ -143,31 +234,91 @@ Logger::Logger(std::string_view name, std::string context)
 Logger Logger::with_context(std::string context) const {
   Logger l = *this;
   l.context_ = std::move(context);
+  l.connector_.clear();
+  l.task_.clear();
+  return l;
+}
+
+Logger Logger::for_connector(std::string connector) const {
+  Logger l = with_context(connector);
+  l.connector_ = std::move(connector);
+  return l;
+}
+
+Logger Logger::for_task(std::string connector, int32_t task) const {
+  Logger l = with_context(connector + "|task-" + std::to_string(task));
+  l.connector_ = std::move(connector);
+  l.task_ = std::to_string(task);
   return l;
 }
 
 void Logger::log(Level level, std::string_view event, std::initializer_list<Field> fields) const {
   if (!enabled(level)) return;
-  std::string line = timestamp();
-  line += ' ';
-  line += level_name(level);
-  line += ' ';
-  line += component_;
-  if (!context_.empty()) {
-    line += " [";
-    line += context_;
-    line += ']';
-  }
-  line += " event=";
-  line += event;
-  for (const auto& [k, v] : fields) {
-    line += ' ';
-    line += k;
-    line += '=';
-    line += format_value(v);
-  }
-  line += '\n';
   Registry& r = registry();
+  std::string worker;
+  std::string context;
+  std::string connector;
+  std::vector<std::pair<std::string_view, std::string>> values;
+  {
+    std::lock_guard lock(r.meta_mu);
+    worker = r.worker_id;
+    context = redact_locked(r, context_);
+    connector = redact_locked(r, connector_);
+    values.reserve(fields.size());
+    for (const auto& [k, v] : fields) values.emplace_back(k, redact_locked(r, v));
+  }
+  std::string line;
+  if (static_cast<Format>(r.format.load(std::memory_order_relaxed)) == Format::kJson) {
+    std::vector<std::string> used;
+    auto member = [&](std::string_view k, std::string_view v) {
+      if (std::find(used.begin(), used.end(), k) != used.end()) return false;
+      used.emplace_back(k);
+      line += used.size() == 1 ? "{" : ",";
+      append_json_string(line, k);
+      line += ':';
+      append_json_string(line, v);
+      return true;
+    };
+    member("time", timestamp());
+    member("level", level_name(level));
+    member("logger", name_);
+    if (!connector_.empty()) {
+      member("connector", connector);
+      if (!task_.empty()) member("task", task_);
+    } else if (!context.empty()) {
+      member("context", context);
+    }
+    if (!worker.empty()) member("worker", worker);
+    member("event", event);
+    for (const auto& [k, v] : values) {
+      if (!member(k, v)) member("field." + std::string(k), v);
+    }
+    line += "}\n";
+  } else {
+    line = timestamp();
+    line += ' ';
+    line += level_name(level);
+    line += ' ';
+    line += component_;
+    if (!context.empty()) {
+      line += " [";
+      line += context;
+      line += ']';
+    }
+    line += " event=";
+    line += event;
+    for (const auto& [k, v] : values) {
+      line += ' ';
+      line += k;
+      line += '=';
+      line += format_value(v);
+    }
+    if (!worker.empty()) {
+      line += " worker=";
+      line += format_value(worker);
+    }
+    line += '\n';
+  }
   std::lock_guard lock(r.out_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

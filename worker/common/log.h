@@ -5,9 +5,21 @@
 // Loggers are named (`kanal.runtime`, `kanal.rest`, ...). Levels are kept in a process-wide
 // registry and can be changed at run time (`/admin/loggers`); setting a level on a name applies
 // to that logger and every logger below it (`kanal` covers `kanal.rest`). Thread-safe.
+//
+// Output goes to stderr, as text (above) or as JSON lines (set_format, or KANAL_LOG_FORMAT=json
+// in the environment for what is logged before the worker config is read), one object a line:
+//
+//   {"time":"2026-03-14T09:26:53.589Z","level":"WARN","logger":"kanal.runtime",
+//    "connector":"orders-sink","task":"1","worker":"10.0.0.5:8083","event":"sink.put.retry",
+//    "attempt":"3"}
+//
+// Once set_worker_id() was called every line carries the worker id (`worker=` last in text).
+// Values registered with add_secret() (config provider results) are replaced in every line by
+// the reference they came from, so a secret never reaches the log.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -52,14 +64,20 @@ class Logger {
     log(Level::kError, e, f);
   }
 
-  // A logger with the same name and a context, e.g. logger.with_context("orders|task-0").
+  // A logger with the same name and a context, e.g. logger.with_context("orders-topic").
   Logger with_context(std::string context) const;
+  // A logger bound to a connector ([orders]) or one of its tasks ([orders|task-0]); JSON lines
+  // carry them as the `connector` and `task` fields.
+  Logger for_connector(std::string connector) const;
+  Logger for_task(std::string connector, int32_t task) const;
   const std::string& name() const { return name_; }
 
  private:
   std::string name_;
   std::string component_;
   std::string context_;
+  std::string connector_;
+  std::string task_;
   std::shared_ptr<std::atomic<int>> level_;
 };
 
@@ -69,6 +87,22 @@ void set_level(std::string_view name, Level level);
 std::map<std::string, Level> levels();
 // Sets the root level (default INFO; KANAL_LOG_LEVEL in the environment overrides at start).
 void set_root_level(Level level);
+
+enum class Format { kText, kJson };
+// Parses "text" / "json" (case-insensitive); nullopt for anything else.
+std::optional<Format> parse_format(std::string_view text);
+// Output format of every logger from now on (default text; KANAL_LOG_FORMAT at start).
+void set_format(Format format);
+Format format();
+// This worker's id (advertised host:port), printed on every line from now on.
+void set_worker_id(std::string id);
+
+// Registers a value that must never be printed: from now on every log line shows `shown` in
+// its place. Values shorter than 4 characters are not registered (they would mask unrelated
+// text such as numbers); empty values are ignored.
+void add_secret(const std::string& value, const std::string& shown);
+// `text` with every registered secret replaced (for status traces and error messages too).
+std::string redact(std::string_view text);
 
 // Formats one value for a log line: quoted and escaped when it has spaces, quotes or newlines.
 std::string format_value(std::string_view value);

@@ -51,8 +51,25 @@ void define_common(ConfigDef& d) {
                "Accepted for compatibility; native plugins are always discovered by descriptor.",
                one_of({"only_scan", "hybrid_warn", "hybrid_fail", "service_load"}, true)));
   d.define(key("config.providers", T::kList, "", I::kLow, "Config provider aliases."));
-  d.define(key("connector.client.config.override.policy", T::kString, "All", I::kMedium,
-               "Which client overrides connectors may set: All, None or Principal."));
+  d.define(key(
+      "connector.client.config.override.policy", T::kString, "All", I::kMedium,
+      "Which client overrides connectors may set: All, None or Principal.",
+      one_of({"All", "None", "Principal",
+              "org.apache.kafka.connect.connector.policy."
+              "AllConnectorClientConfigOverridePolicy",
+              "org.apache.kafka.connect.connector.policy."
+              "NoneConnectorClientConfigOverridePolicy",
+              "org.apache.kafka.connect.connector.policy."
+              "PrincipalConnectorClientConfigOverridePolicy",
+              "AllConnectorClientConfigOverridePolicy", "NoneConnectorClientConfigOverridePolicy",
+              "PrincipalConnectorClientConfigOverridePolicy"},
+             true)));
+  d.define(key("kanal.connector.client.config.allowed.paths", T::kList, "", I::kMedium,
+               "Directories below which connector client overrides may name local files "
+               "(ssl.ca.location, ssl.key.location, sasl.kerberos.keytab, ...); empty = none."));
+  d.define(key("kanal.log.format", T::kString, "text", I::kLow,
+               "Log output: text (key=value lines) or json (one JSON object a line).",
+               one_of({"text", "json"}, true)));
   d.define(key("topic.creation.enable", T::kBoolean, "true", I::kLow,
                "Let source connectors create topics per topic.creation.* settings."));
   d.define(key("topic.tracking.enable", T::kBoolean, "true", I::kLow,
@@ -205,10 +222,33 @@ const ConfigDef& WorkerConfig::definition(WorkerMode mode) {
 }
 
 Result<WorkerConfig> WorkerConfig::create(ConfigMap props, WorkerMode mode) {
+  auto providers = ConfigProviders::create(props);
+  if (!providers.ok()) return providers.status();
+  // The providers' own settings and plugin.path (scanned before anything is resolved, as in
+  // Connect) are taken as written.
+  auto plugin_path = props.find("plugin.path");
+  if (plugin_path != props.end() && has_reference(plugin_path->second)) {
+    return Status::invalid_argument(
+        "Invalid value " + plugin_path->second +
+        " for configuration plugin.path: config provider references cannot be used here");
+  }
+  ConfigMap own;
+  for (auto it = props.begin(); it != props.end();) {
+    if (it->first.starts_with("config.providers")) {
+      own.insert(props.extract(it++));
+    } else {
+      ++it;
+    }
+  }
+  auto resolved = providers->resolve(props);
+  if (!resolved.ok()) return resolved.status().with_context("Worker config");
+  props = std::move(resolved).value();
+  props.merge(own);
   auto parsed = definition(mode).parse(props);
   if (!parsed.ok()) return parsed.status();
   WorkerConfig c;
   c.mode_ = mode;
+  c.providers_ = std::make_shared<const ConfigProviders>(std::move(providers).value());
   c.originals_ = std::move(props);
   c.parsed_ = ParsedConfig(parsed.value());
   for (const std::string& l : c.listeners()) {

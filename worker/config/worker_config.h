@@ -4,15 +4,19 @@
 // the key and the reason (the `kanal` executable prints it and exits 2). Keys with the client
 // prefixes `producer.`, `consumer.`, `admin.` are handed to the Kafka clients the worker makes
 // for connectors; other keys nobody knows are reported by unused_keys(), as Connect logs them.
+// `${provider:[path:]key}` references in the worker config are resolved by create() with the
+// providers the config declares (config.providers), as Connect's AbstractConfig does.
 // Immutable after creation; safe to share between threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "config/config_def.h"
+#include "config/config_provider.h"
 
 namespace kanal::config {
 
@@ -30,6 +34,13 @@ class WorkerConfig {
   WorkerMode mode() const { return mode_; }
   const ConfigMap& originals() const { return originals_; }
   const ParsedConfig& parsed() const { return parsed_; }
+  // The config providers declared by config.providers (empty when none).
+  const ConfigProviders& providers() const { return *providers_; }
+  // kanal.connector.client.config.allowed.paths: directories below which a connector's client
+  // override may name files (ssl.ca.location, ...). Empty = no file may be named.
+  std::vector<std::string> client_allowed_paths() const {
+    return parsed_.get_list("kanal.connector.client.config.allowed.paths");
+  }
 
   std::string bootstrap_servers() const { return parsed_.get_string("bootstrap.servers"); }
   bool embedded_kafka() const { return bootstrap_servers() == kEmbeddedBootstrap; }
@@ -57,6 +68,7 @@ class WorkerConfig {
   WorkerMode mode_ = WorkerMode::kStandalone;
   ConfigMap originals_;
   ParsedConfig parsed_;
+  std::shared_ptr<const ConfigProviders> providers_ = std::make_shared<ConfigProviders>();
 };
 
 }  // namespace kanal::config

@@ -17,6 +17,7 @@
 #include <future>
 
 #include "herder/standalone_herder.h"
+#include "metrics/metrics.h"
 #include "rest/client/internal_client.h"
 #include "storage/offset_codec.h"
 
@@ -426,6 +427,8 @@ void DistributedHerder::rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 
 void DistributedHerder::on_rebalance(rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* partitions) {
+  // connect-worker-rebalance-metrics: from the group's callback to the applied assignment.
+  metrics::Registry::global().worker().rebalance_started(std::chrono::steady_clock::now());
   rd_kafka_t* rk = consumer_.get();
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     rd_kafka_assign(rk, partitions);
@@ -575,6 +578,7 @@ void DistributedHerder::on_assignment_record(AssignmentRecord r) {
 }
 
 void DistributedHerder::apply(const AssignmentRecord& r) {
+  metrics::Registry::global().worker().rebalance_completed(std::chrono::steady_clock::now());
   applied_ = r;
   update_routing();
   status_.set_generation(static_cast<int32_t>(r.generation));

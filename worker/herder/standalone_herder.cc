@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/log.h"
+#include "config/config_provider.h"
 #include "herder/plugin_versions.h"
 #include "kafka/client.h"
 #include "runtime/connector_config.h"
@@ -292,7 +294,13 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
                                        runtime::PluginCatalog& catalog,
                                        const data::ConverterRegistry& converters,
                                        const transforms::TransformRegistry& transforms,
-                                       const std::string& plugin_class, const ConfigMap& config) {
+                                       const std::string& plugin_class,
+                                       const ConfigMap& raw_config) {
+  // Connect's AbstractHerder.validateConnectorConfig resolves provider references first, so a
+  // provider failure refuses the config; the answer still shows only the references.
+  auto resolved = wc.providers().resolve(raw_config);
+  if (!resolved.ok()) return resolved.status();
+  const ConfigMap& config = *resolved;
   auto plugin = catalog.connector(plugin_class, get_or(config, "connector.plugin.version"));
   if (!plugin.ok()) {
     if (!config::trim(get_or(config, "connector.plugin.version")).empty()) return plugin.status();
@@ -301,7 +309,7 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
   runtime::ConnectorPlugin* p = *plugin;
   ConfigInfos infos;
   // Connect names the result after connector.class as the request gave it.
-  infos.name = get_or(config, "connector.class", plugin_class);
+  infos.name = get_or(raw_config, "connector.class", plugin_class);
   const config::ConfigDef& common = runtime::connector_config_def(p->kind());
   infos.groups = runtime::connector_config_groups(p->kind());
   append(infos, common, common.validate(config));
@@ -309,6 +317,9 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
     add_error(infos, k, msg);
   for (const auto& [k, msg] : runtime::check_override_policy(
            wc.parsed().get_string("connector.client.config.override.policy"), config)) {
+    add_error(infos, k, msg);
+  }
+  for (const auto& [k, msg] : runtime::check_override_safety(config, wc.client_allowed_paths())) {
     add_error(infos, k, msg);
   }
   check_plugin_versions(wc, catalog, *p, converters, config, infos);
@@ -348,8 +359,22 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
     infos.configs.push_back(std::move(ci));
   }
   infos.error_count = 0;
-  for (const auto& ci : infos.configs)
+  for (auto& ci : infos.configs) {
     infos.error_count += static_cast<int32_t>(ci.value.errors.size());
+    auto raw = raw_config.find(ci.value.name);
+    if (raw == raw_config.end() || !config::has_reference(raw->second)) continue;
+    const std::string& value = config.at(ci.value.name);
+    if (ci.value.value && *ci.value.value != "[hidden]") ci.value.value = raw->second;
+    for (std::string& e : ci.value.errors) {
+      for (size_t at = 0; !value.empty() && (at = e.find(value, at)) != std::string::npos;
+           at += raw->second.size()) {
+        e.replace(at, value.size(), raw->second);
+      }
+    }
+  }
+  for (auto& ci : infos.configs) {
+    for (std::string& e : ci.value.errors) e = log::redact(e);
+  }
   return infos;
 }
 

@@ -33,10 +33,25 @@ std::string admin_error(rd_kafka_event_t* ev) {
   return s ? s : rd_kafka_err2str(rd_kafka_event_error(ev));
 }
 
+// librdkafka's own log lines go through our logger instead of its default stderr printer, so
+// they share the line format (text or JSON lines), the worker id and the secret masking.
+// Called on librdkafka's threads; Logger::log is thread-safe.
+void log_from_librdkafka(const rd_kafka_t* rk, int level, const char* facility, const char* buf) {
+  // Never destroyed: librdkafka threads may still log while the process exits.
+  static const log::Logger& l = *new log::Logger("kanal.kafka.librdkafka");
+  log::Level lv = level <= 3   ? log::Level::kError
+                  : level == 4 ? log::Level::kWarn
+                  : level <= 6 ? log::Level::kInfo
+                               : log::Level::kDebug;
+  l.log(lv, "librdkafka.log",
+        {{"client", rk ? rd_kafka_name(rk) : ""}, {"facility", facility}, {"message", buf}});
+}
+
 }  // namespace
 
 Result<RdConfPtr> make_conf(const config::ConfigMap& settings) {
   RdConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), log_from_librdkafka);
   char err[512];
   for (const auto& [k, v] : settings) {
     if (java_only(k)) continue;

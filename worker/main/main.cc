@@ -63,7 +63,8 @@ const char* kUsage =
     "\n"
     "Config files may be Java .properties, .yaml/.yml or .json (chosen by extension) and use\n"
     "Kafka Connect's setting names. bootstrap.servers=embedded runs an in-process Kafka for\n"
-    "development (the quickstart). Logging: KANAL_LOG_LEVEL=TRACE|DEBUG|INFO|WARN|ERROR.\n";
+    "development (the quickstart). Logging: KANAL_LOG_LEVEL=TRACE|DEBUG|INFO|WARN|ERROR,\n"
+    "KANAL_LOG_FORMAT=text|json (or kanal.log.format in the worker config).\n";
 
 const kanal::log::Logger& logger() {
   static const kanal::log::Logger l("kanal.worker");
@@ -283,6 +284,9 @@ int run(WorkerMode mode, const std::string& worker_path,
   if (!props.ok()) return fail("worker config", props.status());
   auto config = WorkerConfig::create(std::move(props).value(), mode);
   if (!config.ok()) return fail("worker config '" + worker_path + "'", config.status());
+  if (auto f = kanal::log::parse_format(config->parsed().get_string("kanal.log.format"))) {
+    kanal::log::set_format(*f);
+  }
   for (const std::string& key : config->unused_keys()) {
     logger().warn("config.unused", {{"key", key}, {"file", worker_path}});
   }

@@ -22,7 +22,7 @@ Result<std::unique_ptr<ConnectorInstance>> ConnectorInstance::create(
   }
   std::unique_ptr<ConnectorInstance> inst(
       new ConnectorInstance(std::move(plugin), std::move(name)));
-  inst->ctx_->logger = log::Logger("kanal.connector", inst->name_);
+  inst->ctx_->logger = log::Logger("kanal.connector").for_connector(inst->name_);
   inst->ctx_->connector = ctx;
   char err[kErrSize] = {0};
   kanal_status s =

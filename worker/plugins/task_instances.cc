@@ -12,7 +12,7 @@ std::string task_name(const std::string& connector, int32_t id) {
 }
 
 log::Logger task_logger(const std::string& connector, int32_t id) {
-  return log::Logger("kanal.task", connector + "|task-" + std::to_string(id));
+  return log::Logger("kanal.task").for_task(connector, id);
 }
 
 // Views of `tps` for one call; `store` and `ptrs` must outlive its use.

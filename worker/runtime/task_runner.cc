@@ -16,10 +16,12 @@ TaskRunner::~TaskRunner() {
     thread_.request_stop();
     thread_.join();
   }
+  if (metrics_) metrics::Registry::global().remove_task(metrics_);
 }
 
 void TaskRunner::start(bool paused) {
   paused_ = paused;
+  metrics_ = metrics::Registry::global().add_task(id_.connector, id_.task, metrics_kind());
   status_.put_task(id_, StateInfo{kUnassigned, worker_id_, std::nullopt, version_});
   thread_ = std::jthread([this](std::stop_token stop) { thread_main(std::move(stop)); });
 }
@@ -60,6 +62,9 @@ void TaskRunner::abandon() {
   logger_.error("task.abandoned",
                 {{"reason", "task did not stop within task.shutdown.graceful.timeout.ms"}});
   thread_.detach();
+  // The task is no longer this worker's: its counters leave the page (the block itself stays
+  // alive for the detached thread through metrics_).
+  if (metrics_) metrics::Registry::global().remove_task(metrics_);
 }
 
 void TaskRunner::set_paused(bool paused) {

@@ -1,7 +1,9 @@
 #include "runtime/worker.h"
 
 #include <algorithm>
+#include <string_view>
 
+#include "metrics/metrics.h"
 #include "runtime/connector_config.h"
 #include "runtime/converters.h"
 #include "runtime/sink_task_runner.h"
@@ -19,6 +21,17 @@ std::string get_or(const config::ConfigMap& c, const std::string& k, const std::
 
 void overlay(config::ConfigMap& into, const config::ConfigMap& from) {
   for (const auto& [k, v] : from) into[k] = v;
+}
+
+// connect-worker-metrics' startup counters (herder thread: their one writer).
+void count_startup(metrics::WorkerMetrics& m, std::string_view state, bool task = false) {
+  bool failed = state == kFailed;
+  (task ? m.task_startup_attempts : m.connector_startup_attempts).add();
+  if (task) {
+    (failed ? m.task_startup_failure : m.task_startup_success).add();
+  } else {
+    (failed ? m.connector_startup_failure : m.connector_startup_success).add();
+  }
 }
 
 }  // namespace
@@ -62,6 +75,7 @@ Result<ConnectorPlugin*> Worker::plugin_for(const config::ConfigMap& c) {
 Status Worker::start_connector(const std::string& name, const config::ConfigMap& config,
                                TargetState state, ConnectorContext& ctx) {
   auto report = [&](const char* st, std::optional<std::string> trace, const std::string& ver) {
+    if (std::string_view(st) != kStopped) count_startup(metrics::Registry::global().worker(), st);
     s_.status->put_connector(name, herder::StateInfo{st, s_.worker_id, std::move(trace), ver});
   };
   auto plugin = plugin_for(config);
@@ -171,6 +185,7 @@ config::ConfigMap Worker::admin_settings(const std::string& connector,
 Status Worker::start_task(const herder::TaskId& id, const config::ConfigMap& cc,
                           const config::ConfigMap& task_config, TargetState state) {
   auto fail = [&](const Status& s) {
+    count_startup(metrics::Registry::global().worker(), kFailed, /*task=*/true);
     s_.status->put_task(
         id, herder::StateInfo{kFailed, s_.worker_id,
                               "org.apache.kafka.connect.errors.ConnectException: " + s.message(),
@@ -222,6 +237,7 @@ Status Worker::start_task(const herder::TaskId& id, const config::ConfigMap& cc,
     runner = std::make_unique<SinkTaskRunner>(std::move(setup), *s_.status, s_.worker_id);
   }
   runner->start(state == TargetState::kPaused);
+  count_startup(metrics::Registry::global().worker(), kRunning, /*task=*/true);
   tasks_[id] = std::move(runner);
   logger_.info("task.started", {{"connector", id.connector}, {"task", std::to_string(id.task)}});
   return Status::OK();

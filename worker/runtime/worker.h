@@ -1,6 +1,11 @@
 // Worker: starts and stops connector instances and task runners on this process (Kafka
 // Connect's Worker). It knows nothing of cluster coordination: a herder decides what runs here
 // and calls the Worker from its herder thread. Not thread-safe: herder thread only.
+//
+// Configs arrive as stored, with `${provider:...}` references; the Worker resolves them with
+// the worker's config providers just before handing them to a plugin (a failure makes the
+// connector or task FAILED, naming the reference), and puts the references back into the task
+// configs a connector generates, so nothing the herder stores or shows holds a secret.
 #pragma once
 
 #include <chrono>
@@ -9,9 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "common/log.h"
 #include "config/worker_config.h"
 #include "data/converter.h"
 #include "herder/herder.h"
+#include "runtime/client_overrides.h"
 #include "runtime/instances.h"
 #include "runtime/status.h"
 #include "runtime/task_runner.h"
@@ -73,10 +80,16 @@ class Worker {
 
   // This worker's advertised host:port, known once the REST server has bound its port. Call
   // before starting anything.
-  void set_worker_id(std::string id) { s_.worker_id = std::move(id); }
+  // Log lines carry it from then on (log::set_worker_id).
+  void set_worker_id(std::string id) {
+    s_.worker_id = std::move(id);
+    log::set_worker_id(s_.worker_id);
+  }
 
   // Client settings for a connector's clients: worker `<kind>.*`, then the connector's
-  // `<kind>.override.*` (the policy was checked at validation), then Connect's defaults.
+  // `<kind>.override.*` (the policy was checked at validation; references are resolved and
+  // overrides check_override_safety refuses are dropped with a warning), then Connect's
+  // defaults.
   config::ConfigMap producer_settings(const std::string& connector, int32_t task,
                                       const config::ConfigMap& connector_config) const;
   config::ConfigMap consumer_settings(const std::string& connector, int32_t task,
@@ -88,20 +101,19 @@ class Worker {
   struct ConnectorEntry {
     std::unique_ptr<Connector> instance;
     ConnectorKind kind;
-    config::ConfigMap config;
+    config::ConfigMap config;  // resolved
+    config::ConfigMap raw;     // as stored
     std::string version;
     std::string task_class;
   };
+
+  config::ConfigMap client_overrides(const std::string& connector, const config::ConfigMap& cc,
+                                     std::string_view kind) const;
 
   WorkerServices s_;
   std::map<std::string, ConnectorEntry> connectors_;
   std::map<herder::TaskId, std::unique_ptr<TaskRunner>> tasks_;
   log::Logger logger_;
 };
-
-// Client override policy (connector.client.config.override.policy): the override keys of
-// `connector_config` that `policy` forbids, each with Connect's message.
-std::vector<std::pair<std::string, std::string>> check_override_policy(
-    const std::string& policy, const config::ConfigMap& connector_config);
 
 }  // namespace kanal::runtime
