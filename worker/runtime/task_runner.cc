@@ -5,7 +5,7 @@
 namespace kanal::runtime {
 
 TaskRunner::TaskRunner(TaskId id, StatusStore& status, std::string worker_id, std::string version)
-    : logger_("kanal.runtime", id.connector + "|task-" + std::to_string(id.task)),
+    : logger_(log::Logger("kanal.runtime").for_task(id.connector, id.task)),
       id_(std::move(id)),
       status_(status),
       worker_id_(std::move(worker_id)),
@@ -84,7 +84,9 @@ void TaskRunner::report_paused() {
 
 void TaskRunner::fail(const Status& error) {
   failed_ = true;
-  std::string trace = "org.apache.kafka.connect.errors.ConnectException: " + error.message();
+  // Plugins' messages may quote a config value; values from config providers are masked.
+  std::string trace =
+      log::redact("org.apache.kafka.connect.errors.ConnectException: " + error.message());
   status_.put_task(id_, StateInfo{kFailed, worker_id_, trace, version_});
   logger_.error("task.failed", {{"error", error.message()}});
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/log.h"
+#include "config/config_provider.h"
 #include "metrics/metrics.h"
 #include "runtime/connector_config.h"
 #include "runtime/converters.h"
@@ -23,6 +25,8 @@ void overlay(config::ConfigMap& into, const config::ConfigMap& from) {
   for (const auto& [k, v] : from) into[k] = v;
 }
 
+constexpr const char* kConfigException = "org.apache.kafka.common.config.ConfigException: ";
+
 // connect-worker-metrics' startup counters (herder thread: their one writer).
 void count_startup(metrics::WorkerMetrics& m, std::string_view state, bool task = false) {
   bool failed = state == kFailed;
@@ -36,27 +40,19 @@ void count_startup(metrics::WorkerMetrics& m, std::string_view state, bool task 
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> check_override_policy(const std::string& policy,
-                                                                       const config::ConfigMap& c) {
-  std::vector<std::pair<std::string, std::string>> errors;
-  std::string p = policy;
-  std::transform(p.begin(), p.end(), p.begin(), ::tolower);
-  if (p == "all" || p.ends_with("allconnectorclientconfigoverridepolicy")) return errors;
-  bool principal = p == "principal" || p.ends_with("principalconnectorclientconfigoverridepolicy");
-  for (const auto& [k, v] : c) {
-    for (const char* prefix : {"producer.override.", "consumer.override.", "admin.override."}) {
-      if (!k.starts_with(prefix)) continue;
-      std::string setting = k.substr(std::string(prefix).size());
-      bool allowed = principal && (setting == "sasl.jaas.config" || setting == "sasl.mechanism" ||
-                                   setting == "security.protocol");
-      if (!allowed) {
-        errors.emplace_back(k, "The '" + std::string(principal ? "Principal" : "None") +
-                                   "' policy does not allow '" + setting +
-                                   "' to be overridden in the connector configuration.");
-      }
-    }
+config::ConfigMap Worker::client_overrides(const std::string& connector,
+                                           const config::ConfigMap& cc,
+                                           std::string_view kind) const {
+  // The herder asks for admin settings with the stored config (offsets API): resolve here too.
+  auto resolved = s_.config->providers().resolve(cc);
+  std::vector<std::pair<std::string, std::string>> dropped;
+  config::ConfigMap out = safe_overrides(resolved.ok() ? *resolved : cc, kind,
+                                         s_.config->client_allowed_paths(), &dropped);
+  for (const auto& [k, why] : dropped) {
+    logger_.warn("client.override.refused",
+                 {{"connector", connector}, {"key", k}, {"reason", why}});
   }
-  return errors;
+  return out;
 }
 
 Worker::Worker(WorkerServices services) : s_(std::move(services)), logger_("kanal.worker") {}
@@ -76,9 +72,17 @@ Status Worker::start_connector(const std::string& name, const config::ConfigMap&
                                TargetState state, ConnectorContext& ctx) {
   auto report = [&](const char* st, std::optional<std::string> trace, const std::string& ver) {
     if (std::string_view(st) != kStopped) count_startup(metrics::Registry::global().worker(), st);
+    if (trace) trace = log::redact(*trace);
     s_.status->put_connector(name, herder::StateInfo{st, s_.worker_id, std::move(trace), ver});
   };
-  auto plugin = plugin_for(config);
+  auto resolved = s_.config->providers().resolve(config);
+  if (!resolved.ok()) {
+    report(kFailed, kConfigException + resolved.status().message(), "");
+    logger_.error("connector.failed",
+                  {{"connector", name}, {"error", resolved.status().message()}});
+    return resolved.status();
+  }
+  auto plugin = plugin_for(*resolved);
   if (!plugin.ok()) {
     report(kFailed,
            "org.apache.kafka.connect.errors.ConnectException: " + plugin.status().message(), "");
@@ -97,15 +101,15 @@ Status Worker::start_connector(const std::string& name, const config::ConfigMap&
            p->version());
     return instance.status();
   }
-  Status s = (*instance)->start(config);
+  Status s = (*instance)->start(*resolved);
   if (!s.ok()) {
     report(kFailed, "org.apache.kafka.connect.errors.ConnectException: " + s.message(),
            p->version());
     logger_.error("connector.failed", {{"connector", name}, {"error", s.message()}});
     return s;
   }
-  connectors_[name] =
-      ConnectorEntry{std::move(instance).value(), p->kind(), config, p->version(), p->task_class()};
+  connectors_[name] = ConnectorEntry{
+      std::move(instance).value(), p->kind(), *resolved, config, p->version(), p->task_class()};
   report(state == TargetState::kPaused ? kPaused : kRunning, std::nullopt, p->version());
   logger_.info("connector.started",
                {{"connector", name}, {"class", p->class_name()}, {"version", p->version()}});
@@ -124,6 +128,8 @@ Result<std::vector<config::ConfigMap>> Worker::connector_task_configs(const std:
   if (!configs.ok()) return configs.status();
   // Connect adds the task class to every task config it stores.
   for (auto& c : *configs) c.emplace("task.class", it->second.task_class);
+  // Connect's AbstractHerder.reverseTransform: stored task configs keep the references.
+  config::restore_references(*configs, it->second.raw, it->second.config);
   bool enforce = get_or(it->second.config, "tasks.max.enforce", "true") != "false";
   if (enforce && static_cast<int32_t>(configs->size()) > max_tasks) {
     return Status::invalid_argument("The connector " + name + " has generated " +
@@ -157,7 +163,7 @@ config::ConfigMap Worker::producer_settings(const std::string& connector, int32_
       {"linger.ms", "5"},
       {"client.id", "connector-producer-" + connector + "-" + std::to_string(task)}};
   overlay(out, s_.config->client_config("producer"));
-  overlay(out, sub_config(cc, "producer.override"));
+  overlay(out, client_overrides(connector, cc, "producer"));
   return out;
 }
 
@@ -170,7 +176,7 @@ config::ConfigMap Worker::consumer_settings(const std::string& connector, int32_
       {"auto.offset.reset", "earliest"},
       {"client.id", "connector-consumer-" + connector + "-" + std::to_string(task)}};
   overlay(out, s_.config->client_config("consumer"));
-  overlay(out, sub_config(cc, "consumer.override"));
+  overlay(out, client_overrides(connector, cc, "consumer"));
   return out;
 }
 
@@ -178,23 +184,28 @@ config::ConfigMap Worker::admin_settings(const std::string& connector,
                                          const config::ConfigMap& cc) const {
   config::ConfigMap out{{"client.id", "connector-adminclient-" + connector}};
   overlay(out, s_.config->client_config("admin"));
-  overlay(out, sub_config(cc, "admin.override"));
+  overlay(out, client_overrides(connector, cc, "admin"));
   return out;
 }
 
-Status Worker::start_task(const herder::TaskId& id, const config::ConfigMap& cc,
-                          const config::ConfigMap& task_config, TargetState state) {
-  auto fail = [&](const Status& s) {
+Status Worker::start_task(const herder::TaskId& id, const config::ConfigMap& raw_cc,
+                          const config::ConfigMap& raw_task_config, TargetState state) {
+  auto fail = [&](const Status& s,
+                  const char* kind = "org.apache.kafka.connect.errors.ConnectException: ") {
     count_startup(metrics::Registry::global().worker(), kFailed, /*task=*/true);
-    s_.status->put_task(
-        id, herder::StateInfo{kFailed, s_.worker_id,
-                              "org.apache.kafka.connect.errors.ConnectException: " + s.message(),
-                              std::nullopt});
+    s_.status->put_task(id, herder::StateInfo{kFailed, s_.worker_id,
+                                              log::redact(kind + s.message()), std::nullopt});
     logger_.error(
         "task.failed",
         {{"connector", id.connector}, {"task", std::to_string(id.task)}, {"error", s.message()}});
     return s;
   };
+  auto resolved_cc = s_.config->providers().resolve(raw_cc);
+  if (!resolved_cc.ok()) return fail(resolved_cc.status(), kConfigException);
+  auto resolved_task = s_.config->providers().resolve(raw_task_config);
+  if (!resolved_task.ok()) return fail(resolved_task.status(), kConfigException);
+  const config::ConfigMap& cc = *resolved_cc;
+  const config::ConfigMap& task_config = *resolved_task;
   auto plugin = plugin_for(cc);
   if (!plugin.ok()) return fail(plugin.status());
   auto converters = TaskConverters::create(*s_.converters, *s_.config, cc);
