@@ -84,6 +84,7 @@ class RestApi {
   HttpResponse list_loggers(const RouteRequest& r);
   HttpResponse get_logger(const RouteRequest& r);
   HttpResponse set_logger(const RouteRequest& r);
+  HttpResponse metrics_page(const RouteRequest& r);  // rest_api_metrics.cc
 
   herder::Herder& herder_;
   const RestApiOptions options_;

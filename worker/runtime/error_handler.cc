@@ -50,11 +50,12 @@ ErrorPolicy ErrorPolicy::from_connector_config(const config::ConfigMap& c) {
 }
 
 ErrorHandler::ErrorHandler(ErrorPolicy policy, log::Logger logger, std::string task_label,
-                           std::stop_token stop)
+                           std::stop_token stop, metrics::ErrorCounters* counters)
     : policy_(policy),
       logger_(std::move(logger)),
       task_label_(std::move(task_label)),
-      stop_(std::move(stop)) {}
+      stop_(std::move(stop)),
+      counters_(counters ? counters : &own_counters_) {}
 
 bool ErrorHandler::wait(std::chrono::milliseconds delay) {
   std::mutex mu;
@@ -79,7 +80,7 @@ Outcome ErrorHandler::execute(Stage stage, std::string_view class_name,
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     auto pause =
         std::min({delay, remaining, std::chrono::milliseconds(policy_.retry_delay_max_ms)});
-    retries_.fetch_add(1, std::memory_order_relaxed);
+    counters_->retries.add();
     logger_.debug("error.retry", {{"stage", stage_name(stage)},
                                   {"backoff_ms", std::to_string(pause.count())},
                                   {"error", last.message()}});
@@ -93,13 +94,16 @@ Outcome ErrorHandler::execute(Stage stage, std::string_view class_name,
 
 Outcome ErrorHandler::report(Stage stage, std::string_view class_name, const Status& error,
                              const std::function<std::string()>& describe_record) {
-  record_errors_.fetch_add(1, std::memory_order_relaxed);
-  record_failures_.fetch_add(1, std::memory_order_relaxed);
+  counters_->record_errors.add();
+  counters_->record_failures.add();
+  counters_->last_error_timestamp_ms.set(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
   ErrorContext ctx{stage, class_name, &error, describe_record};
   report_to_sinks(ctx);
   bool tolerable = stage_is_tolerable(stage) || error.retriable();
   if (policy_.tolerate_all && tolerable) {
-    records_skipped_.fetch_add(1, std::memory_order_relaxed);
+    counters_->records_skipped.add();
     return Outcome::kSkip;
   }
   if (policy_.tolerate_all || !tolerable) {
@@ -120,7 +124,7 @@ void ErrorHandler::report_to_sinks(const ErrorContext& ctx) {
       text += ", where " + ctx.describe_record();
     text += ".";
     logger_.error("task.record.error", {{"message", text}, {"error", ctx.error->message()}});
-    errors_logged_.fetch_add(1, std::memory_order_relaxed);
+    counters_->errors_logged.add();
   }
   if (dlq_) dlq_(ctx);
 }

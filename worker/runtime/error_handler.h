@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "config/config_def.h"
+#include "metrics/metrics.h"
 
 namespace kanal::runtime {
 
@@ -61,8 +62,12 @@ enum class Outcome { kOk, kSkip, kFail };
 class ErrorHandler {
  public:
   // `task_label` is Connect's task id text, e.g. "my-sink-0"; `stop` ends retry waits early.
+  // Counts go to `counters` (the task's metrics block, borrowed: it must outlive this object)
+  // or, when null, to counters of its own.
   ErrorHandler(ErrorPolicy policy, log::Logger logger, std::string task_label,
-               std::stop_token stop = {});
+               std::stop_token stop = {}, metrics::ErrorCounters* counters = nullptr);
+  ErrorHandler(const ErrorHandler&) = delete;
+  ErrorHandler& operator=(const ErrorHandler&) = delete;
 
   // Runs `op` with retries and tolerance; see the file comment. On kFail, failure() holds the
   // Status to fail the task with. On kSkip the record must be dropped. Reporters (log, and the
@@ -85,15 +90,11 @@ class ErrorHandler {
   const ErrorPolicy& policy() const { return policy_; }
 
   // Metrics (Connect's task-error-metrics).
-  uint64_t total_record_errors() const { return record_errors_.load(std::memory_order_relaxed); }
-  uint64_t total_record_failures() const {
-    return record_failures_.load(std::memory_order_relaxed);
-  }
-  uint64_t total_records_skipped() const {
-    return records_skipped_.load(std::memory_order_relaxed);
-  }
-  uint64_t total_retries() const { return retries_.load(std::memory_order_relaxed); }
-  uint64_t total_errors_logged() const { return errors_logged_.load(std::memory_order_relaxed); }
+  uint64_t total_record_errors() const { return counters_->record_errors.value(); }
+  uint64_t total_record_failures() const { return counters_->record_failures.value(); }
+  uint64_t total_records_skipped() const { return counters_->records_skipped.value(); }
+  uint64_t total_retries() const { return counters_->retries.value(); }
+  uint64_t total_errors_logged() const { return counters_->errors_logged.value(); }
 
  private:
   void report_to_sinks(const ErrorContext& ctx);
@@ -105,11 +106,8 @@ class ErrorHandler {
   std::stop_token stop_;
   std::function<void(const ErrorContext&)> dlq_;
   Status failure_;
-  std::atomic<uint64_t> record_errors_{0};
-  std::atomic<uint64_t> record_failures_{0};
-  std::atomic<uint64_t> records_skipped_{0};
-  std::atomic<uint64_t> retries_{0};
-  std::atomic<uint64_t> errors_logged_{0};
+  metrics::ErrorCounters own_counters_;
+  metrics::ErrorCounters* counters_;  // own_counters_ or the task's block
 };
 
 }  // namespace kanal::runtime

@@ -81,11 +81,20 @@ Status SinkTaskRunner::setup_dead_letter_queue() {
   if (!created.ok() && created.code() != Status::Code::kConflict) {
     return created.with_context("creating dead letter queue topic");
   }
-  auto producer = kafka::make_client(RD_KAFKA_PRODUCER, setup_.producer_settings);
+  auto conf = kafka::make_conf(setup_.producer_settings);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_opaque(conf->get(), this);
+  rd_kafka_conf_set_dr_msg_cb(conf->get(), &SinkTaskRunner::dlq_delivery_cb);
+  auto producer = kafka::make_client(RD_KAFKA_PRODUCER, conf.value());
   if (!producer.ok()) return producer.status();
   dlq_producer_ = std::move(producer).value();
   errors_->set_dead_letter_reporter([this](const ErrorContext& ctx) { dead_letter(ctx); });
   return Status::OK();
+}
+
+void SinkTaskRunner::dlq_delivery_cb(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
+  // Served by rd_kafka_poll/flush on the task thread, the metrics block's one writer.
+  if (msg->err) static_cast<SinkTaskRunner*>(opaque)->metrics_->errors.dlq_produce_failures.add();
 }
 
 void SinkTaskRunner::dead_letter(const ErrorContext& ctx) {
@@ -116,12 +125,14 @@ void SinkTaskRunner::dead_letter(const ErrorContext& ctx) {
   }
   rd_kafka_timestamp_type_t tstype;
   int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+  metrics_->errors.dlq_produce_requests.add();
   rd_kafka_resp_err_t err = rd_kafka_producev(
       dlq_producer_.get(), RD_KAFKA_V_TOPIC(dlq_topic_.c_str()), RD_KAFKA_V_KEY(m->key, m->key_len),
       RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
       RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_TIMESTAMP(ts > 0 ? ts : 0), RD_KAFKA_V_END);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     rd_kafka_headers_destroy(hdrs);
+    metrics_->errors.dlq_produce_failures.add();
     logger_.warn("dlq.produce.failed", {{"topic", dlq_topic_}, {"error", rd_kafka_err2str(err)}});
   }
   rd_kafka_poll(dlq_producer_.get(), 0);
@@ -135,6 +146,7 @@ void SinkTaskRunner::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partit
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     rd_kafka_assign(consumer_.get(), parts);
     for (const auto& tp : tps) assignment_.push_back({tp.topic, tp.partition});
+    metrics_->partition_count.set(static_cast<int64_t>(assignment_.size()));
     if (paused()) {
       rd_kafka_pause_partitions(consumer_.get(), parts);
     }
@@ -158,6 +170,7 @@ void SinkTaskRunner::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partit
       // Eager protocol: everything is revoked; nothing should remain.
       assignment_.clear();
     }
+    metrics_->partition_count.set(static_cast<int64_t>(assignment_.size()));
   }
 }
 
@@ -300,8 +313,15 @@ Status SinkTaskRunner::deliver(std::stop_token stop) {
   if (batch_.empty()) return Status::OK();
   auto backoff = std::chrono::milliseconds(300);
   while (true) {
+    auto started = Clock::now();
     Status s = setup_.task->put(batch_);
-    if (s.ok()) return s;
+    if (s.ok()) {
+      auto now = Clock::now();
+      metrics_->put_batch_time_ms.record(
+          std::chrono::duration<double, std::milli>(now - started).count(), now);
+      metrics_->sink_record_send.add(batch_.size());
+      return s;
+    }
     if (!s.retriable()) return s.with_context("put");
     // Connect's RetriableException from put(): pause, redeliver the same batch after a backoff,
     // without counting it against the tolerance.
@@ -315,6 +335,20 @@ Status SinkTaskRunner::deliver(std::stop_token stop) {
 
 Status SinkTaskRunner::commit_offsets(bool final_commit) {
   if (current_offsets_.empty()) return Status::OK();
+  // Connect's WorkerSinkTask counts every commit attempt, one without changes as a success.
+  auto started = Clock::now();
+  Status s = commit_changed_offsets(final_commit);
+  auto now = Clock::now();
+  if (s.ok()) {
+    metrics_->offset_commit_time_ms.record(
+        std::chrono::duration<double, std::milli>(now - started).count(), now);
+    metrics_->offset_commit_completion.add();
+  }
+  metrics_->offset_commit_outcome.record(s.ok() ? 1.0 : 0.0, now);
+  return s;
+}
+
+Status SinkTaskRunner::commit_changed_offsets(bool final_commit) {
   std::vector<TopicPartitionOffset> current;
   for (const auto& [k, off] : current_offsets_) current.push_back({k.topic, k.partition, off});
   auto to_commit = setup_.task->pre_commit(current);
@@ -370,9 +404,9 @@ void SinkTaskRunner::apply_target_state() {
 }
 
 void SinkTaskRunner::execute(std::stop_token stop) {
-  errors_ =
-      std::make_unique<ErrorHandler>(ErrorPolicy::from_connector_config(setup_.connector_config),
-                                     logger_, id_.connector + "-" + std::to_string(id_.task), stop);
+  errors_ = std::make_unique<ErrorHandler>(
+      ErrorPolicy::from_connector_config(setup_.connector_config), logger_,
+      id_.connector + "-" + std::to_string(id_.task), stop, &metrics_->errors);
   Status s = setup_.task->start(setup_.task_config, *this);
   if (!s.ok()) return fail(s.with_context("Task failed to start"));
   s = setup_dead_letter_queue();
@@ -414,6 +448,7 @@ void SinkTaskRunner::execute(std::stop_token stop) {
     batch_.clear();
     batch_.reserve(raw_batch_.size());
     bool fatal = false;
+    uint64_t consumed = 0;
     for (rd_kafka_message_t* m : raw_batch_) {
       if (m->err) {
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
@@ -429,6 +464,7 @@ void SinkTaskRunner::execute(std::stop_token stop) {
       }
       Key k{rd_kafka_topic_name(m->rkt), m->partition};
       current_offsets_[k] = m->offset + 1;
+      ++consumed;
       if (std::find(seen_topics_.begin(), seen_topics_.end(), k.topic) == seen_topics_.end()) {
         seen_topics_.push_back(k.topic);
         status_store_.put_topic(id_.connector, k.topic);
@@ -444,6 +480,10 @@ void SinkTaskRunner::execute(std::stop_token stop) {
       }
     }
     current_ = nullptr;
+    if (consumed > 0) {
+      metrics_->sink_record_read.add(consumed);
+      metrics_->batch_size.record(static_cast<double>(consumed), Clock::now());
+    }
     if (!fatal) {
       Status d = deliver(stop);
       if (!d.ok()) {

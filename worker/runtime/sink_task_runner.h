@@ -40,6 +40,7 @@ class SinkTaskRunner : public TaskRunner, private SinkTaskContext {
  protected:
   void execute(std::stop_token stop) override;
   void on_stop_requested() override;
+  metrics::TaskKind metrics_kind() const override { return metrics::TaskKind::kSink; }
 
  private:
   struct Key {
@@ -59,6 +60,7 @@ class SinkTaskRunner : public TaskRunner, private SinkTaskContext {
   Status setup_consumer();
   Status setup_dead_letter_queue();
   void dead_letter(const ErrorContext& ctx);
+  static void dlq_delivery_cb(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
   static void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
@@ -66,7 +68,9 @@ class SinkTaskRunner : public TaskRunner, private SinkTaskContext {
   // must fail (then failed_status_ is set).
   bool convert(rd_kafka_message_t* msg, data::SinkRecord& out);
   Status deliver(std::stop_token stop);
+  // Commits what preCommit() returns (when it changed) and counts the attempt in the metrics.
   Status commit_offsets(bool final_commit);
+  Status commit_changed_offsets(bool final_commit);
   void apply_target_state();
 
   SinkTaskSetup setup_;

@@ -136,6 +136,7 @@ void SourceTaskRunner::on_delivery(const rd_kafka_message_t* msg) {
     rd_kafka_timestamp_type_t tstype;
     md.timestamp = rd_kafka_message_timestamp(msg, &tstype);
     f->metadata = std::move(md);
+    metrics_->source_record_write.add();
   }
   tracker_.ack(f->handle);
   f->done = true;
@@ -295,9 +296,21 @@ Status SourceTaskRunner::commit_offsets() {
 }
 
 void SourceTaskRunner::execute(std::stop_token stop) {
-  errors_ =
-      std::make_unique<ErrorHandler>(ErrorPolicy::from_connector_config(setup_.connector_config),
-                                     logger_, id_.connector + "-" + std::to_string(id_.task), stop);
+  errors_ = std::make_unique<ErrorHandler>(
+      ErrorPolicy::from_connector_config(setup_.connector_config), logger_,
+      id_.connector + "-" + std::to_string(id_.task), stop, &metrics_->errors);
+  // Connect's offset-commit-* metrics count every flush attempt, with or without new offsets.
+  auto flush = [this] {
+    auto started = Clock::now();
+    Status c = commit_offsets();
+    auto now = Clock::now();
+    if (c.ok()) {
+      metrics_->offset_commit_time_ms.record(
+          std::chrono::duration<double, std::milli>(now - started).count(), now);
+    }
+    metrics_->offset_commit_outcome.record(c.ok() ? 1.0 : 0.0, now);
+    return c;
+  };
   Status s = setup_producer();
   if (!s.ok()) return fail(s);
   s = setup_.task->start(setup_.task_config, *this);
@@ -313,8 +326,19 @@ void SourceTaskRunner::execute(std::stop_token stop) {
   while (!stop.stop_requested()) {
     if (paused() && !wait_while_paused(stop)) break;
     batch_.clear();
+    auto poll_started = Clock::now();
     Status polled = setup_.task->poll(batch_);
-    if (!polled.ok()) {
+    if (polled.ok()) {
+      // As Connect's recordPollReturned: only polls that returned records are timed, so idle
+      // polls waiting for data do not dilute the batch times.
+      if (!batch_.empty()) {
+        auto polled_at = Clock::now();
+        metrics_->poll_batch_time_ms.record(
+            std::chrono::duration<double, std::milli>(polled_at - poll_started).count(), polled_at);
+        metrics_->source_record_poll.add(batch_.size());
+        metrics_->batch_size.record(static_cast<double>(batch_.size()), polled_at);
+      }
+    } else {
       if (polled.retriable()) {
         // Connect's AbstractWorkerSourceTask: a RetriableException from poll() is logged and
         // poll() is called again; it never fails the task.
@@ -335,12 +359,13 @@ void SourceTaskRunner::execute(std::stop_token stop) {
     if (!failure.ok()) break;
     rd_kafka_poll(producer_.get(), 0);
     retire_done();
+    metrics_->source_record_active.set(static_cast<int64_t>(in_flight_.size()));
     if (!producer_failure_.ok()) {
       failure = producer_failure_;
       break;
     }
     if (Clock::now() >= next_flush) {
-      Status c = commit_offsets();
+      Status c = flush();
       if (!c.ok()) logger_.warn("source.offsets.flush.failed", {{"error", c.message()}});
       next_flush = Clock::now() + flush_every;
     }
@@ -349,8 +374,9 @@ void SourceTaskRunner::execute(std::stop_token stop) {
   rd_kafka_flush(producer_.get(), static_cast<int>(setup_.offset_flush_timeout_ms));
   rd_kafka_poll(producer_.get(), 0);
   retire_done();
+  metrics_->source_record_active.set(static_cast<int64_t>(in_flight_.size()));
   if (!producer_failure_.ok() && failure.ok()) failure = producer_failure_;
-  Status c = commit_offsets();
+  Status c = flush();
   if (!c.ok()) logger_.warn("source.offsets.flush.failed", {{"error", c.message()}});
   if (!failure.ok()) fail(failure);
 }

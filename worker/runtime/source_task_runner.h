@@ -64,6 +64,7 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
  protected:
   void execute(std::stop_token stop) override;
   void on_stop_requested() override;
+  metrics::TaskKind metrics_kind() const override { return metrics::TaskKind::kSource; }
 
  private:
   // A record between send and acknowledgement. Lives in in_flight_ (stable addresses).

@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "data/record.h"
+#include "metrics/metrics.h"
 #include "runtime/status.h"
 
 namespace kanal::runtime {
@@ -54,6 +55,9 @@ class TaskRunner {
   // Called by request_stop() on the caller's thread: wake the plugin (its stop()).
   virtual void on_stop_requested() = 0;
 
+  // Which metric groups this task's block carries (source or sink task metrics).
+  virtual metrics::TaskKind metrics_kind() const = 0;
+
   // Reports states.
   void report_running();
   void report_paused();
@@ -67,6 +71,9 @@ class TaskRunner {
 
   log::Logger logger_;
   const TaskId id_;
+  // This task's counters, listed in metrics::Registry::global() from start() until the runner
+  // is destroyed or abandoned. Written by the task thread only.
+  std::shared_ptr<metrics::TaskMetrics> metrics_;
 
  private:
   void thread_main(std::stop_token stop);
