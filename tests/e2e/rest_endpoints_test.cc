@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "e2e/rest_support.h"
@@ -1024,6 +1025,69 @@ TEST_F(RestEndpointsTest, ReturnsNoErrorsWhenValidatingGoodConfigUnderShortName)
   rapidjson::Document d = parse_json(r);
   EXPECT_EQ(d["error_count"].GetInt(), 0) << r.body;
   EXPECT_EQ(string_of(d, "name"), "org.apache.kafka.connect.file.FileStreamSinkConnector");
+}
+
+TEST_F(RestEndpointsTest, ListsPluginVersionKeysWithResolvedDefaultsWhenValidating) {
+  Props config = file_source(topic_);
+  config["name"] = name_;
+  config["transforms"] = "mask";
+  config["transforms.mask.type"] = "org.apache.kafka.connect.transforms.MaskField$Value";
+  config["transforms.mask.fields"] = "f";
+
+  HttpResult r =
+      call("PUT", "/connector-plugins/FileStreamSource/config/validate", json_object(config));
+
+  ASSERT_EQ(r.status, 200) << r.body;
+  rapidjson::Document d = parse_json(r);
+  EXPECT_EQ(d["error_count"].GetInt(), 0) << r.body;
+  std::vector<std::string> names;
+  std::map<std::string, const rapidjson::Value*> by_name;
+  for (const auto& c : d["configs"].GetArray()) {
+    names.push_back(string_of(c["value"], "name"));
+    by_name[names.back()] = &c;
+  }
+  // KIP-891 keys in Connect 4.3.1's order (docs/compatibility.md, K6).
+  const std::vector<std::string> head = {"name",
+                                         "connector.class",
+                                         "connector.plugin.version",
+                                         "tasks.max",
+                                         "tasks.max.enforce",
+                                         "key.converter",
+                                         "key.converter.plugin.version",
+                                         "value.converter",
+                                         "value.converter.plugin.version",
+                                         "header.converter",
+                                         "header.converter.plugin.version"};
+  ASSERT_GE(names.size(), head.size()) << r.body;
+  EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + head.size()), head) << r.body;
+  for (const char* key : {"transaction.boundary.interval.ms", "transforms.mask.plugin.version"}) {
+    EXPECT_EQ(by_name.count(key), 1u) << key << " in " << r.body;
+  }
+  const rapidjson::Value& version = *by_name.at("connector.plugin.version");
+  std::string resolved = string_of(version["definition"], "default_value");
+  EXPECT_FALSE(resolved.empty()) << r.body;
+  EXPECT_NE(resolved, "<missing>") << r.body;
+  EXPECT_EQ(string_of(version["value"], "value"), resolved) << r.body;
+  const rapidjson::Value& mask = *by_name.at("transforms.mask.plugin.version");
+  EXPECT_EQ(string_of(mask["definition"], "default_value"), "4.3.1") << r.body;
+  EXPECT_EQ(string_of(mask["definition"], "group"), "Transforms: mask") << r.body;
+  EXPECT_EQ(string_of((*by_name.at("offsets.storage.topic"))["definition"], "group"),
+            "offsets.topic");
+}
+
+TEST_F(RestEndpointsTest, Returns400NamingAvailableVersionsWhenConverterVersionIsUnknown) {
+  Props config = file_source(topic_);
+  config["value.converter"] = "org.apache.kafka.connect.storage.StringConverter";
+  config["value.converter.plugin.version"] = "9.9.9";
+
+  HttpResult r = call("PUT", "/connectors/" + name_ + "/config", json_object(config));
+
+  EXPECT_TRUE(is_error(r, 400,
+                       {"error(s)",
+                        "Plugin org.apache.kafka.connect.storage.StringConverter not found that "
+                        "matches the version range [9.9.9,9.9.9], available versions: ["}))
+      << r.body;
+  EXPECT_EQ(call("GET", "/connectors/" + name_).status, 404);
 }
 
 TEST_F(RestEndpointsTest, Returns400NamingNearClassesWhenValidatedClassIsUnknown) {
