@@ -280,8 +280,9 @@ Status config_map(const rapidjson::Value& object, std::string_view what, Nulls n
     } else if (v.IsNull() && nulls == Nulls::kCollect && null_keys != nullptr) {
       null_keys->push_back(key);
     } else if (v.IsNull()) {
-      return Status::invalid_argument(std::string(what) + ": the value of '" + key +
-                                      "' is null; null values are not allowed");
+      return Status::invalid_argument(
+          config_invalid_message("Null value can not be supplied as the configuration value ('" +
+                                 key + "' is null in the " + std::string(what) + ")."));
     } else {
       return Status::invalid_argument(std::string(what) + ": the value of '" + key +
                                       "' must be a string, got a JSON " +
@@ -289,6 +290,12 @@ Status config_map(const rapidjson::Value& object, std::string_view what, Nulls n
     }
   }
   return Status::OK();
+}
+
+std::string config_invalid_message(const std::string& error) {
+  return "Connector configuration is invalid and contains the following 1 error(s):\n" + error +
+         "\nYou can also find the above list of errors at the endpoint "
+         "`/connector-plugins/{connectorType}/config/validate`";
 }
 
 std::string to_json(const rapidjson::Value& value) {

@@ -61,4 +61,8 @@ Status config_map(const rapidjson::Value& object, std::string_view what, Nulls n
 // Compact JSON text of a parsed value.
 std::string to_json(const rapidjson::Value& value);
 
+// Connect's 400 message for a config that fails validation with one error, in the multi-line
+// form tools look for ("... contains the following 1 error(s):\n<error>\nYou can also ...").
+std::string config_invalid_message(const std::string& error);
+
 }  // namespace kanal::rest::detail

@@ -54,10 +54,12 @@ std::string_view trim_spaces(std::string_view s) {
 }
 
 // Connect rejects ISO control characters in names (ConnectorConfig's name validator); kanal
-// also rejects '/', since such a connector could not be addressed by its URL.
+// also rejects '/', since such a connector could not be addressed by its URL. The messages have
+// Connect's validation form (spec 1.1: tools grep for "error(s)").
 Status check_connector_name(std::string_view name) {
   if (name.empty()) {
-    return Status::invalid_argument("Connector name is empty; give the connector a name");
+    return Status::invalid_argument(detail::config_invalid_message(
+        "Invalid value  for configuration name: String may not be empty"));
   }
   // Java's Character.isISOControl: U+0000-U+001F, U+007F and the C1 range U+0080-U+009F,
   // which UTF-8 spells C2 80 .. C2 9F.
@@ -65,8 +67,11 @@ Status check_connector_name(std::string_view name) {
     auto c = static_cast<unsigned char>(name[i]);
     auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
     if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f)) {
-      return Status::invalid_argument("Connector name '" + std::string(name) +
-                                      "' contains ISO control characters");
+      return Status::invalid_argument(detail::config_invalid_message(
+          "Invalid value " + std::string(name) +
+          " for configuration name: String may not contain control sequences but had the "
+          "following ASCII chars: " +
+          std::to_string(c == 0xc2 ? static_cast<int>(next) : static_cast<int>(c))));
     }
   }
   if (name.find('/') != std::string_view::npos) {
