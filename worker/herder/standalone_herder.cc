@@ -461,7 +461,7 @@ Status unknown_connector(const std::string& name) {
 }
 }  // namespace
 
-ServerInfo StandaloneHerder::server_info() { return {KANAL_VERSION_STRING, "", cluster_id_}; }
+ServerInfo StandaloneHerder::server_info() { return {KANAL_VERSION_STRING, KANAL_GIT_COMMIT, cluster_id_}; }
 
 Status StandaloneHerder::start_connector_and_tasks(const std::string& name) {
   ConnectorState& st = connectors_.at(name);
