@@ -122,6 +122,27 @@ TEST(AssignmentTest, NewMemberTakesOnlyItsShare) {
   EXPECT_GE(kept(before, after), 11u - 4u);
 }
 
+TEST(AssignmentTest, WithheldWorkGoesToNobodyAndTheRestStaysBalanced) {
+  std::map<std::string, int32_t> counts{{"a", 4}, {"b", 2}};
+  Assignment before = assign({"w1", "w2", "w3"}, counts, {});
+  // w2 vanished: its work is held back during the scheduled delay.
+  MemberAssignment held = before["w2"];
+  ASSERT_FALSE(held.tasks.empty());
+  Assignment during = assign({"w1", "w3"}, counts, before, held);
+  for (const auto& [m, ma] : during) {
+    for (const auto& t : held.tasks) EXPECT_EQ(std::count(ma.tasks.begin(), ma.tasks.end(), t), 0);
+    for (const auto& c : held.connectors) {
+      EXPECT_EQ(std::count(ma.connectors.begin(), ma.connectors.end(), c), 0);
+    }
+  }
+  // The others keep exactly what they had.
+  EXPECT_EQ(during["w1"], before["w1"]);
+  EXPECT_EQ(during["w3"], before["w3"]);
+  // w2 back with its old work as "previous": everything is where it was.
+  Assignment back = assign({"w1", "w2", "w3"}, counts, before);
+  EXPECT_EQ(back, before);
+}
+
 TEST(AssignmentTest, DropsDeletedConnectorsAndTasksBeyondTheCount) {
   Assignment prev{{"w1", {{"a", "gone"}, {{"a", 0}, {"a", 1}, {"a", 2}, {"gone", 0}}}},
                   {"w2", {{}, {}}}};
@@ -182,6 +203,8 @@ TEST(AssignmentRecordTest, RoundTripsThroughJson) {
                   {"10.0.0.6:8083", {"10.0.0.6:8083-b", "10.0.0.6:8083-c"}}};
   r.assignment = {{"10.0.0.5:8083", {{"my-conn"}, {{"my-conn", 0}, {"a-b-c", 11}}}},
                   {"10.0.0.6:8083", {{}, {{"my-conn", 1}}}}};
+  r.lost = {
+      {"10.0.0.7:8083", LostWork{{{"other"}, {{"other", 0}, {"my-conn", 2}}}, 1764000000123}}};
 
   auto back = decode_assignment_record(encode_assignment_record(r));
 
@@ -192,6 +215,12 @@ TEST(AssignmentRecordTest, RoundTripsThroughJson) {
   EXPECT_EQ(back->leader_url, r.leader_url);
   EXPECT_EQ(back->member_ids, r.member_ids);
   EXPECT_EQ(back->assignment, r.assignment);
+  EXPECT_EQ(back->lost, r.lost);
+  // A record without held work (as older kanal versions wrote it) reads as none held.
+  r.lost.clear();
+  auto plain = decode_assignment_record(encode_assignment_record(r));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->lost.empty());
 }
 
 TEST(AssignmentRecordTest, RefusesMalformedRecords) {
@@ -199,6 +228,8 @@ TEST(AssignmentRecordTest, RefusesMalformedRecords) {
   EXPECT_FALSE(decode_assignment_record("{\"generation\":\"x\",\"members\":{}}").ok());
   EXPECT_FALSE(decode_assignment_record("{\"generation\":1}").ok());
   EXPECT_FALSE(decode_assignment_record("{\"generation\":1,\"members\":{\"w\":3}}").ok());
+  EXPECT_FALSE(
+      decode_assignment_record("{\"generation\":1,\"members\":{},\"lost\":{\"w\":{}}}").ok());
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ std::map<std::string, std::vector<Item>> balance(const std::vector<std::string>&
 }  // namespace
 
 Assignment assign(const std::vector<std::string>& members_in,
-                  const std::map<std::string, int32_t>& task_counts, const Assignment& previous) {
+                  const std::map<std::string, int32_t>& task_counts, const Assignment& previous,
+                  const MemberAssignment& withheld) {
   std::vector<std::string> members = members_in;
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
@@ -66,6 +67,8 @@ Assignment assign(const std::vector<std::string>& members_in,
     connectors.insert(name);
     for (int32_t i = 0; i < count; ++i) tasks.insert(TaskId{name, i});
   }
+  for (const std::string& c : withheld.connectors) connectors.erase(c);
+  for (const TaskId& t : withheld.tasks) tasks.erase(t);
 
   std::map<std::string, std::set<std::string>> kept_connectors;
   std::map<std::string, std::set<TaskId>> kept_tasks;

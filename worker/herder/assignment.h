@@ -35,8 +35,11 @@ using Assignment = std::map<std::string, MemberAssignment>;
 // `members`: worker ids of the live members (duplicates ignored). `task_counts`: every connector
 // with its number of tasks (0 for a stopped connector or one without committed task configs).
 // `previous`: the last published assignment; entries of departed members, deleted connectors
-// and tasks beyond a connector's count are ignored. Empty when there is no member.
+// and tasks beyond a connector's count are ignored. `withheld`: work that must not be assigned
+// to anyone now (the work of a departed worker during scheduled.rebalance.max.delay.ms).
+// Empty when there is no member.
 Assignment assign(const std::vector<std::string>& members,
-                  const std::map<std::string, int32_t>& task_counts, const Assignment& previous);
+                  const std::map<std::string, int32_t>& task_counts, const Assignment& previous,
+                  const MemberAssignment& withheld = {});
 
 }  // namespace kanal::herder

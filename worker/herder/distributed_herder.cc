@@ -31,6 +31,14 @@ constexpr auto kForwardTimeout = std::chrono::seconds(60);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
 constexpr auto kStoreTimeout = std::chrono::seconds(30);
 constexpr const char* kAssignmentKey = "assignment";
+// "leave-<worker id>" → the group member id of a worker that is leaving cleanly.
+constexpr std::string_view kLeavePrefix = "leave-";
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string get_or(const ConfigMap& c, const std::string& k, const std::string& def = "") {
   auto it = c.find(k);
@@ -211,9 +219,54 @@ std::string encode_assignment_record(const AssignmentRecord& r) {
     w.EndObject();
   }
   w.EndObject();
+  if (!r.lost.empty()) {
+    w.Key("lost");
+    w.StartObject();
+    for (const auto& [worker, lw] : r.lost) {
+      write_string(w, worker);
+      w.StartObject();
+      w.Key("deadline_ms");
+      w.Int64(lw.deadline_ms);
+      w.Key("connectors");
+      w.StartArray();
+      for (const auto& c : lw.work.connectors) write_string(w, c);
+      w.EndArray();
+      w.Key("tasks");
+      w.StartArray();
+      for (const auto& t : lw.work.tasks) {
+        w.StartArray();
+        write_string(w, t.connector);
+        w.Int(t.task);
+        w.EndArray();
+      }
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndObject();
+  }
   w.EndObject();
   return sb.GetString();
 }
+
+namespace {
+
+// The "connectors" and "tasks" members of `m` (an object), appended to `out`.
+void read_work(const rapidjson::Value& m, MemberAssignment& out) {
+  if (m.HasMember("connectors") && m["connectors"].IsArray()) {
+    for (const auto& c : m["connectors"].GetArray()) {
+      if (c.IsString()) out.connectors.push_back(c.GetString());
+    }
+  }
+  if (m.HasMember("tasks") && m["tasks"].IsArray()) {
+    for (const auto& t : m["tasks"].GetArray()) {
+      if (t.IsArray() && t.Size() == 2 && t[0].IsString() && t[1].IsInt()) {
+        out.tasks.push_back(TaskId{t[0].GetString(), t[1].GetInt()});
+      }
+    }
+  }
+}
+
+}  // namespace
 
 Result<AssignmentRecord> decode_assignment_record(const std::string& json) {
   rapidjson::Document d;
@@ -238,17 +291,17 @@ Result<AssignmentRecord> decode_assignment_record(const std::string& json) {
         if (id.IsString()) r.member_ids[worker].push_back(id.GetString());
       }
     }
-    if (m.HasMember("connectors") && m["connectors"].IsArray()) {
-      for (const auto& c : m["connectors"].GetArray()) {
-        if (c.IsString()) ma.connectors.push_back(c.GetString());
+    read_work(m, ma);
+  }
+  if (d.HasMember("lost") && d["lost"].IsObject()) {
+    for (auto it = d["lost"].MemberBegin(); it != d["lost"].MemberEnd(); ++it) {
+      const auto& m = it->value;
+      if (!m.IsObject() || !m.HasMember("deadline_ms") || !m["deadline_ms"].IsInt64()) {
+        return bad();
       }
-    }
-    if (m.HasMember("tasks") && m["tasks"].IsArray()) {
-      for (const auto& t : m["tasks"].GetArray()) {
-        if (t.IsArray() && t.Size() == 2 && t[0].IsString() && t[1].IsInt()) {
-          ma.tasks.push_back(TaskId{t[0].GetString(), t[1].GetInt()});
-        }
-      }
+      LostWork& lw = r.lost[it->name.GetString()];
+      lw.deadline_ms = m["deadline_ms"].GetInt64();
+      read_work(m, lw.work);
     }
   }
   return r;
@@ -272,7 +325,8 @@ DistributedHerder::DistributedHerder(
       cluster_id_(std::move(kafka_cluster_id)),
       group_id_(config.parsed().get_string("group.id")),
       config_topic_(config.parsed().get_string("config.storage.topic")),
-      logger_("kanal.herder") {}
+      logger_("kanal.herder"),
+      scheduled_delay_ms_(config.parsed().get_long("scheduled.rebalance.max.delay.ms")) {}
 
 DistributedHerder::~DistributedHerder() { stop(); }
 
@@ -307,6 +361,11 @@ Status DistributedHerder::start() {
   opts.client_settings = config_.internal_client_config();
   assignment_log_ =
       std::make_unique<storage::KafkaBasedLog>(opts, [this](const storage::LogRecord& rec) {
+        if (rec.key && rec.key->starts_with(kLeavePrefix) && rec.value) {
+          std::lock_guard lock(mu_);
+          left_members_.insert(*rec.value);
+          return;
+        }
         if (!rec.key || *rec.key != kAssignmentKey || !rec.value) return;
         auto r = decode_assignment_record(*rec.value);
         if (!r.ok()) {
@@ -359,6 +418,14 @@ void DistributedHerder::stop() {
   requests_.close();
   if (thread_.joinable()) thread_.join();
   if (consumer_) {
+    // Say that this member leaves on purpose, so the leader moves its work at once instead of
+    // holding it for scheduled.rebalance.max.delay.ms as it does for a worker that vanished.
+    if (assignment_log_ && !member_id_.empty()) {
+      storage::LogEntry entry{std::string(kLeavePrefix) + worker_id_, member_id_};
+      Status s = assignment_log_->send_and_wait(std::span<const storage::LogEntry>(&entry, 1),
+                                                std::chrono::seconds(5));
+      if (!s.ok()) logger_.warn("group.leave.announce.failed", {{"error", s.message()}});
+    }
     // Leaving the group makes the others rebalance at once.
     rd_kafka_consumer_close(consumer_.get());
     consumer_.reset();
@@ -538,10 +605,24 @@ void DistributedHerder::publish_assignment() {
   r.leader = worker_id_;
   r.leader_url = url_;
   r.member_ids = member_ids;
-  r.assignment = assign(members, counts, latest_ ? latest_->assignment : Assignment{});
+  Assignment previous = latest_ ? latest_->assignment : Assignment{};
+  MemberAssignment withheld;
+  r.lost = hold_lost_work(members, previous, withheld);
+  r.assignment = assign(members, counts, previous, withheld);
+  // While work is held back, look again at the earliest deadline.
+  auto schedule_hold = [&] {
+    if (r.lost.empty()) return;
+    int64_t first = INT64_MAX;
+    for (const auto& [w, lw] : r.lost) first = std::min(first, lw.deadline_ms);
+    int64_t wait = std::max<int64_t>(0, first - wall_clock_ms()) + 50;
+    reassign_ = true;
+    next_publish_attempt_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
+  };
   if (!new_generation_ && latest_ && latest_->assignment == r.assignment &&
-      latest_->member_ids == r.member_ids && latest_->leader == worker_id_) {
+      latest_->member_ids == r.member_ids && latest_->leader == worker_id_ &&
+      latest_->lost == r.lost) {
     reassign_ = false;  // nothing changed
+    schedule_hold();
     return;
   }
   std::string value = encode_assignment_record(r);
@@ -557,8 +638,62 @@ void DistributedHerder::publish_assignment() {
                                         {"connectors", std::to_string(counts.size())}});
   reassign_ = false;
   new_generation_ = false;
+  schedule_hold();
   // Apply our own at once (the record read back will be a no-op).
   on_assignment_record(r);
+}
+
+std::map<std::string, LostWork> DistributedHerder::hold_lost_work(
+    const std::vector<std::string>& members, Assignment& previous, MemberAssignment& withheld) {
+  const int64_t now = wall_clock_ms();
+  std::set<std::string> live(members.begin(), members.end());
+  std::set<std::string> left;
+  {
+    std::lock_guard lock(mu_);
+    left = left_members_;
+  }
+  // A worker whose every known member id announced a clean leave.
+  auto left_cleanly = [&](const std::string& worker) {
+    if (!latest_) return false;
+    auto ids = latest_->member_ids.find(worker);
+    if (ids == latest_->member_ids.end() || ids->second.empty()) return false;
+    return std::all_of(ids->second.begin(), ids->second.end(),
+                       [&](const std::string& id) { return left.count(id) > 0; });
+  };
+  std::map<std::string, LostWork> lost;
+  if (latest_) {
+    for (const auto& [worker, lw] : latest_->lost) {
+      if (live.count(worker)) {
+        // Back within the delay: it gets its work again (the assignor keeps what one had).
+        MemberAssignment& mine = previous[worker];
+        mine.connectors.insert(mine.connectors.end(), lw.work.connectors.begin(),
+                               lw.work.connectors.end());
+        mine.tasks.insert(mine.tasks.end(), lw.work.tasks.begin(), lw.work.tasks.end());
+        logger_.info("assignment.lost.returned", {{"worker", worker}});
+      } else if (now < lw.deadline_ms) {
+        lost[worker] = lw;
+      } else {
+        logger_.info("assignment.lost.reassigned",
+                     {{"worker", worker}, {"tasks", std::to_string(lw.work.tasks.size())}});
+      }
+    }
+  }
+  for (const auto& [worker, work] : previous) {
+    if (live.count(worker) || lost.count(worker)) continue;
+    if (work.connectors.empty() && work.tasks.empty()) continue;
+    if (scheduled_delay_ms_ <= 0 || left_cleanly(worker)) continue;  // moves now
+    lost[worker] = LostWork{work, now + scheduled_delay_ms_};
+    logger_.info("assignment.lost.held", {{"worker", worker},
+                                          {"connectors", std::to_string(work.connectors.size())},
+                                          {"tasks", std::to_string(work.tasks.size())},
+                                          {"delay_ms", std::to_string(scheduled_delay_ms_)}});
+  }
+  for (const auto& [worker, lw] : lost) {
+    withheld.connectors.insert(withheld.connectors.end(), lw.work.connectors.begin(),
+                               lw.work.connectors.end());
+    withheld.tasks.insert(withheld.tasks.end(), lw.work.tasks.begin(), lw.work.tasks.end());
+  }
+  return lost;
 }
 
 void DistributedHerder::on_assignment_record(AssignmentRecord r) {
@@ -820,7 +955,7 @@ ConnectorType DistributedHerder::type_from(const ConfigMap& config) {
   return plugin.ok() ? type_of((*plugin)->kind()) : ConnectorType::kUnknown;
 }
 
-ServerInfo DistributedHerder::server_info() { return {KANAL_VERSION_STRING, "", cluster_id_}; }
+ServerInfo DistributedHerder::server_info() { return {KANAL_VERSION_STRING, KANAL_GIT_COMMIT, cluster_id_}; }
 
 Result<std::vector<std::string>> DistributedHerder::connectors() {
   return config_store_.snapshot().connectors();

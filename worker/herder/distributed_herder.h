@@ -51,6 +51,15 @@
 
 namespace kanal::herder {
 
+// The work of a worker that left the group without saying so (crash, kill -9, network loss),
+// held back for `scheduled.rebalance.max.delay.ms` in case it comes back (Connect's delayed
+// rebalance). A worker that stops cleanly says so first and its work moves at once.
+struct LostWork {
+  MemberAssignment work;
+  int64_t deadline_ms = 0;  // wall clock (ms since the epoch): reassigned from then on
+  friend bool operator==(const LostWork&, const LostWork&) = default;
+};
+
 // One published assignment (the record on the assignment topic).
 struct AssignmentRecord {
   int64_t generation = 0;  // the leader's counter: +1 per rebalance the leader handles
@@ -60,6 +69,8 @@ struct AssignmentRecord {
   // Worker id → the group member ids it had (a restarted worker may briefly have two).
   std::map<std::string, std::vector<std::string>> member_ids;
   Assignment assignment;
+  // Worker id → its work withheld from everyone until its deadline (see LostWork).
+  std::map<std::string, LostWork> lost;
 };
 
 // JSON codec of the assignment record (kanal's own format).
@@ -161,6 +172,11 @@ class DistributedHerder : public Herder,
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void poll_group();
   void publish_assignment();
+  // Leader: the work of workers gone from `members` without a clean leave, held back until its
+  // deadline; what it holds is added to `withheld`. A held worker that is back gets its work
+  // again through `previous`.
+  std::map<std::string, LostWork> hold_lost_work(const std::vector<std::string>& members,
+                                                 Assignment& previous, MemberAssignment& withheld);
   void on_assignment_record(AssignmentRecord record);
   void apply(const AssignmentRecord& record);
   void start_connector_here(const std::string& name, bool force_task_configs);
@@ -203,12 +219,15 @@ class DistributedHerder : public Herder,
   std::set<std::string> my_connectors_;
   std::set<TaskId> my_tasks_;
   std::chrono::steady_clock::time_point next_publish_attempt_{};
+  int64_t scheduled_delay_ms_ = 0;  // scheduled.rebalance.max.delay.ms
 
   mutable std::mutex mu_;
   RequestQueue requests_{std::chrono::seconds(90)};
   Routing routing_;  // guarded by mu_
   // The newest record the assignment log read (its callback stores it here too).
   std::optional<AssignmentRecord> latest_seen_;  // guarded by mu_
+  // Group member ids of workers that announced a clean leave (their work moves at once).
+  std::set<std::string> left_members_;  // guarded by mu_
   std::thread thread_;
 
   // Last: its thread calls back into the state above, which must outlive it.
