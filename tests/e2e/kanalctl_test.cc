@@ -1,0 +1,369 @@
+// kanalctl, the operator CLI, end to end: the built binary against a running `kanal standalone`
+// (real broker, FileStream connectors). Each test runs kanalctl as a user would and checks its
+// exit code and output, and the worker's state over REST.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "support/assertions.h"
+#include "support/eventually.h"
+#include "support/kanal_worker.h"
+#include "support/paths.h"
+#include "support/ports.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace kanal::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct CtlRun {
+  ExitStatus status;
+  std::string out;  // stdout
+  std::string err;  // stderr
+  int code() const { return status.exited ? status.code : -1; }
+  std::string describe() const {
+    return status.to_string() + "\nstdout:\n" + out + "stderr:\n" + err;
+  }
+};
+
+std::filesystem::path kanalctl_binary() { return build_dir() / "bin" / "kanalctl"; }
+
+// Writes `lines` as a .properties file.
+std::string properties(const std::vector<std::pair<std::string, std::string>>& lines) {
+  std::string text;
+  for (const auto& [k, v] : lines) text += k + "=" + v + "\n";
+  return text;
+}
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str());
+  return d;
+}
+
+class KanalctlTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir("kanal-kanalctl-e2e");
+    worker_ = new KanalWorker({.dir = dir_->path(), .worker = {}, .connectors = {}});
+    Status s = worker_->start();
+    start_error_ = new std::string(s.ok() ? "" : s.to_string());
+  }
+
+  static void TearDownTestSuite() {
+    delete worker_;
+    delete dir_;
+    delete start_error_;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(std::filesystem::exists(kanalctl_binary())) << kanalctl_binary();
+    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    ASSERT_TRUE(worker_->running()) << worker_->log_tail();
+  }
+
+  void TearDown() override {
+    (void)worker_->http("DELETE", "/connectors/" + name_);
+    if (HasFailure()) std::fprintf(stderr, "worker log:\n%s\n", worker_->log_tail(20).c_str());
+  }
+
+  // Runs kanalctl with `args` (no --url added) and $KANAL_URL set to `env_url` when non-empty.
+  CtlRun run_raw(std::vector<std::string> args, const std::string& env_url = "") {
+    ++runs_;
+    auto out = files_ / ("out-" + std::to_string(runs_));
+    auto err = files_ / ("err-" + std::to_string(runs_));
+    // sh keeps stderr apart from stdout (Process sends both to one log file).
+    std::vector<std::string> sh_args = {"-c", "exec \"$0\" \"$@\" 2>\"$KANALCTL_TEST_ERR\"",
+                                        kanalctl_binary().string()};
+    sh_args.insert(sh_args.end(), args.begin(), args.end());
+    ProcessSpec spec{.program = "sh",
+                     .args = sh_args,
+                     .env = {{"KANALCTL_TEST_ERR", err.string()}},
+                     .unset_env = {"KANAL_URL"},
+                     .log_file = out};
+    if (!env_url.empty()) spec.env["KANAL_URL"] = env_url;
+    auto p = Process::spawn(spec);
+    EXPECT_TRUE(is_ok(p));
+    if (!p.ok()) return {};
+    auto status = p->wait(120s);
+    if (!status) status = p->stop(5s);
+    auto out_text = read_file(out);
+    auto err_text = read_file(err);
+    return {*status, out_text.ok() ? *out_text : "", err_text.ok() ? *err_text : ""};
+  }
+
+  // Runs kanalctl against the test worker.
+  CtlRun run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--url", worker_->base_url()});
+    return run_raw(std::move(args));
+  }
+
+  std::string write(const std::string& file, const std::string& text) {
+    EXPECT_TRUE(is_ok(write_file(files_ / file, text)));
+    return (files_ / file).string();
+  }
+
+  // A FileStreamSource config reading input.txt into `topic`, as a .properties file.
+  std::string source_file(const std::string& file, const std::string& topic) {
+    if (!std::filesystem::exists(files_ / "input.txt")) {
+      EXPECT_TRUE(is_ok(write_file(files_ / "input.txt", "")));
+    }
+    return write(file, properties({{"name", name_},
+                                   {"connector.class", "FileStreamSource"},
+                                   {"tasks.max", "1"},
+                                   {"file", (files_ / "input.txt").string()},
+                                   {"topic", topic}}));
+  }
+
+  ::testing::AssertionResult reaches(const std::string& state) {
+    return eventually([&] { return worker_->connector_state(name_) == state; }, 30s,
+                      [&] { return "state: " + worker_->connector_state(name_); });
+  }
+
+  std::string rest_config(const std::string& key) {
+    auto r = worker_->http("GET", "/connectors/" + name_ + "/config");
+    rapidjson::Document d = parse(r.body);
+    if (r.status != 200 || !d.IsObject() || !d.HasMember(key.c_str())) return "<" + r.body + ">";
+    return d[key.c_str()].GetString();
+  }
+
+  static KanalWorker* worker_;
+  static TempDir* dir_;
+  static std::string* start_error_;
+
+  std::string name_ = unique_test_name();
+  std::string topic_ = unique_test_name("topic");
+  TempDir files_{"kanalctl-files"};
+  int runs_ = 0;
+};
+
+KanalWorker* KanalctlTest::worker_ = nullptr;
+TempDir* KanalctlTest::dir_ = nullptr;
+std::string* KanalctlTest::start_error_ = nullptr;
+
+TEST_F(KanalctlTest, AppliesPropertiesFileAndListsTheConnectorRunning) {
+  std::string file = source_file("c.properties", topic_);
+
+  CtlRun apply = run({"apply", file});
+
+  ASSERT_EQ(apply.code(), 0) << apply.describe();
+  EXPECT_EQ(apply.out, "connector " + name_ + " created\n");
+  ASSERT_TRUE(reaches("RUNNING"));
+  std::string last;
+  EXPECT_TRUE(eventually(
+      [&] {
+        CtlRun list = run({"list"});
+        last = list.describe();
+        return list.code() == 0 && list.out.rfind("NAME", 0) == 0 &&
+               list.out.find(name_ + "  source  RUNNING  1/1    FileStreamSource\n") !=
+                   std::string::npos;
+      },
+      30s, [&] { return last; }));
+}
+
+TEST_F(KanalctlTest, UpdatesTheConfigWhenAppliedAgainWithAChange) {
+  ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
+  std::string changed = source_file("c2.properties", topic_ + "-2");
+
+  CtlRun again = run({"apply", changed});
+
+  ASSERT_EQ(again.code(), 0) << again.describe();
+  EXPECT_EQ(again.out, "connector " + name_ + " updated\n");
+  EXPECT_EQ(rest_config("topic"), topic_ + "-2");
+  CtlRun describe = run({"describe", name_});
+  EXPECT_EQ(describe.code(), 0) << describe.describe();
+  EXPECT_NE(describe.out.find("topic            " + topic_ + "-2\n"), std::string::npos)
+      << describe.out;
+}
+
+TEST_F(KanalctlTest, AppliesYamlAndJsonFilesWithTheNameFromTheCommandLine) {
+  std::string yaml = write(
+      "c.yaml", "connector.class: FileStreamSource\nfile: " + (files_ / "input.txt").string() +
+                    "\ntopic: " + topic_ + "\n");
+  std::string json = write("c.json", R"({"name": ")" + name_ +
+                                         R"(", "config": {"connector.class": "FileStreamSource",
+                                         "file": "x.txt", "topic": ")" +
+                                         topic_ + R"(-json"}})");
+
+  CtlRun from_yaml = run({"apply", yaml, "--name", name_});
+  CtlRun from_json = run({"apply", json});
+
+  EXPECT_EQ(from_yaml.code(), 0) << from_yaml.describe();
+  EXPECT_EQ(from_yaml.out, "connector " + name_ + " created\n");
+  EXPECT_EQ(from_json.code(), 0) << from_json.describe();
+  EXPECT_EQ(from_json.out, "connector " + name_ + " updated\n");
+  EXPECT_EQ(rest_config("topic"), topic_ + "-json");
+}
+
+TEST_F(KanalctlTest, PausesAndResumesTheConnector) {
+  ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
+  ASSERT_TRUE(reaches("RUNNING"));
+
+  CtlRun pause = run({"pause", name_});
+
+  ASSERT_EQ(pause.code(), 0) << pause.describe();
+  EXPECT_TRUE(reaches("PAUSED"));
+  CtlRun resume = run({"resume", name_});
+  ASSERT_EQ(resume.code(), 0) << resume.describe();
+  EXPECT_TRUE(reaches("RUNNING"));
+}
+
+TEST_F(KanalctlTest, RestartsConnectorAndTasksShowingThemRestarting) {
+  ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
+  ASSERT_TRUE(reaches("RUNNING"));
+  ASSERT_TRUE(eventually([&] { return worker_->task_state(name_, 0) == "RUNNING"; }, 30s));
+
+  CtlRun restart = run({"restart", name_, "--tasks"});
+
+  ASSERT_EQ(restart.code(), 0) << restart.describe();
+  EXPECT_NE(restart.out.find("task 0"), std::string::npos) << restart.out;
+  EXPECT_NE(restart.out.find("RESTARTING"), std::string::npos) << restart.out;
+  EXPECT_TRUE(eventually([&] { return worker_->task_state(name_, 0) == "RUNNING"; }, 30s));
+}
+
+TEST_F(KanalctlTest, StopsThenGetsAltersAndResetsOffsets) {
+  ASSERT_TRUE(is_ok(write_file(files_ / "input.txt", "one\ntwo\nthree\n")));
+  ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
+  std::string last;
+  ASSERT_TRUE(eventually(
+      [&] {
+        last = worker_->http("GET", "/connectors/" + name_ + "/offsets").body;
+        return last.find("\"position\":14") != std::string::npos;
+      },
+      30s, [&] { return last; }));
+
+  CtlRun stop = run({"stop", name_});
+  ASSERT_EQ(stop.code(), 0) << stop.describe();
+  ASSERT_TRUE(reaches("STOPPED"));
+  CtlRun get = run({"-o", "json", "offsets", "get", name_});
+  ASSERT_EQ(get.code(), 0) << get.describe();
+  rapidjson::Document offsets = parse(get.out);
+  ASSERT_TRUE(offsets.IsObject() && offsets.HasMember("offsets") && offsets["offsets"].IsArray() &&
+              offsets["offsets"].Size() == 1)
+      << get.out;
+  EXPECT_EQ(offsets["offsets"][0]["offset"]["position"].GetInt(), 14) << get.out;
+  CtlRun table = run({"offsets", "get", name_});
+  EXPECT_NE(table.out.find("{\"position\":14}"), std::string::npos) << table.describe();
+  std::string alter_file = write("offsets.json", R"({"offsets": [{"partition": {"filename": ")" +
+                                                     (files_ / "input.txt").string() +
+                                                     R"("}, "offset": {"position": 4}}]})");
+
+  CtlRun alter = run({"offsets", "alter", name_, alter_file});
+
+  ASSERT_EQ(alter.code(), 0) << alter.describe();
+  EXPECT_NE(alter.out.find("altered"), std::string::npos) << alter.out;
+  EXPECT_NE(worker_->http("GET", "/connectors/" + name_ + "/offsets").body.find("\"position\":4}"),
+            std::string::npos);
+  CtlRun reset = run({"offsets", "reset", name_});
+  ASSERT_EQ(reset.code(), 0) << reset.describe();
+  EXPECT_NE(reset.out.find("reset"), std::string::npos) << reset.out;
+  EXPECT_EQ(worker_->http("GET", "/connectors/" + name_ + "/offsets").body, R"({"offsets":[]})");
+}
+
+TEST_F(KanalctlTest, RefusesOffsetChangesOfARunningConnectorWithWorkersMessage) {
+  ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
+  ASSERT_TRUE(reaches("RUNNING"));
+
+  CtlRun reset = run({"offsets", "reset", name_});
+
+  EXPECT_EQ(reset.code(), 1) << reset.describe();
+  EXPECT_EQ(reset.err.rfind("kanalctl: ", 0), 0u) << reset.err;
+  EXPECT_NE(reset.err.find("(HTTP 400)\n"), std::string::npos) << reset.err;
+}
+
+TEST_F(KanalctlTest, ValidateOfABadFileExits1NamingTheKey) {
+  std::string bad = write("bad.properties", properties({{"connector.class", "FileStreamSink"},
+                                                        {"tasks.max", "0"},
+                                                        {"topics", topic_},
+                                                        {"file", "out.txt"}}));
+  std::string good = write("good.properties", properties({{"connector.class", "FileStreamSink"},
+                                                          {"name", name_},
+                                                          {"topics", topic_},
+                                                          {"file", "out.txt"}}));
+
+  CtlRun invalid = run({"validate", bad});
+  CtlRun valid = run({"validate", good});
+
+  EXPECT_EQ(invalid.code(), 1) << invalid.describe();
+  EXPECT_NE(invalid.out.find("\ntasks.max  "), std::string::npos) << invalid.out;
+  EXPECT_EQ(valid.code(), 0) << valid.describe();
+  EXPECT_NE(valid.out.find("valid"), std::string::npos) << valid.out;
+}
+
+TEST_F(KanalctlTest, DeletesTheConnector) {
+  ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
+
+  CtlRun del = run({"delete", name_});
+
+  ASSERT_EQ(del.code(), 0) << del.describe();
+  EXPECT_EQ(del.out, "connector " + name_ + " deleted\n");
+  EXPECT_EQ(worker_->http("GET", "/connectors/" + name_).status, 404);
+}
+
+TEST_F(KanalctlTest, UnknownConnectorExits1WithTheWorkersMessage) {
+  CtlRun r = run({"describe", name_});
+
+  EXPECT_EQ(r.code(), 1) << r.describe();
+  EXPECT_EQ(r.err.rfind("kanalctl: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(name_), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(HTTP 404)\n"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST_F(KanalctlTest, UnreachableUrlExits3NamingTheUrl) {
+  std::string url = "http://127.0.0.1:" + std::to_string(free_tcp_port());
+
+  CtlRun r = run_raw({"--url", url, "list"});
+
+  EXPECT_EQ(r.code(), 3) << r.describe();
+  EXPECT_NE(r.err.find("cannot reach the worker at " + url), std::string::npos) << r.err;
+}
+
+TEST_F(KanalctlTest, UsesKanalUrlFromTheEnvironment) {
+  CtlRun r = run_raw({"plugins"}, worker_->base_url());
+
+  EXPECT_EQ(r.code(), 0) << r.describe();
+  EXPECT_NE(r.out.find("FileStreamSource"), std::string::npos) << r.out;
+}
+
+TEST_F(KanalctlTest, BadCommandLineExits2) {
+  CtlRun r = run({"describe"});
+
+  EXPECT_EQ(r.code(), 2) << r.describe();
+  EXPECT_NE(r.err.find("needs NAME"), std::string::npos) << r.err;
+}
+
+TEST_F(KanalctlTest, JsonOutputParsesForScripts) {
+  ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
+  ASSERT_TRUE(reaches("RUNNING"));
+
+  CtlRun list = run({"list", "-o", "json"});
+  CtlRun describe = run({"-o", "json", "describe", name_});
+  CtlRun plugins = run({"--output=json", "plugins", "--all"});
+
+  ASSERT_EQ(list.code(), 0) << list.describe();
+  rapidjson::Document l = parse(list.out);
+  ASSERT_TRUE(l.IsObject() && l.HasMember(name_.c_str())) << list.out;
+  EXPECT_STREQ(l[name_.c_str()]["status"]["connector"]["state"].GetString(), "RUNNING");
+  ASSERT_EQ(describe.code(), 0) << describe.describe();
+  rapidjson::Document d = parse(describe.out);
+  ASSERT_TRUE(d.IsObject() && d.HasMember("info") && d["info"].IsObject()) << describe.out;
+  EXPECT_STREQ(d["info"]["config"]["topic"].GetString(), topic_.c_str());
+  ASSERT_TRUE(d["status"].IsObject()) << describe.out;
+  ASSERT_EQ(plugins.code(), 0) << plugins.describe();
+  rapidjson::Document p = parse(plugins.out);
+  ASSERT_TRUE(p.IsArray()) << plugins.out;
+  bool has_transform = false;
+  for (const auto& plugin : p.GetArray()) {
+    has_transform |= std::string(plugin["type"].GetString()) == "transformation";
+  }
+  EXPECT_TRUE(has_transform) << plugins.out;
+}
+
+}  // namespace
+}  // namespace kanal::testing
