@@ -101,7 +101,9 @@ class MetricsEndpointTest : public ::testing::Test {
   // arrive in the output file.
   void start_pipeline() {
     worker_.emplace(KanalWorkerOptions{.dir = dir_.path(),
-                                       .worker = {{"offset.flush.interval.ms", "1000"}},
+                                       .worker = {{"offset.flush.interval.ms", "1000"},
+                                                  {"producer.statistics.interval.ms", "500"},
+                                                  {"consumer.statistics.interval.ms", "500"}},
                                        .connectors = {{{"name", source_},
                                                        {"connector.class", "FileStreamSource"},
                                                        {"file", input_.string()},
@@ -132,6 +134,8 @@ class MetricsEndpointTest : public ::testing::Test {
 TEST_F(MetricsEndpointTest, CountsEveryRecordOnBothSidesWhenTenThousandRecordsFlow) {
   start_pipeline();
 
+  std::string producer = "{connector=\"" + source_ + "\",task=\"0\",client=\"producer\"}";
+  std::string consumer = "{connector=\"" + sink_ + "\",task=\"0\",client=\"consumer\"}";
   Scrape last;
   // The sink wrote its file after put(); the source's write count follows the producer's
   // acknowledgements, which may arrive a moment after the records were consumed.
@@ -141,7 +145,9 @@ TEST_F(MetricsEndpointTest, CountsEveryRecordOnBothSidesWhenTenThousandRecordsFl
         return last.at(task_series("kafka_connect_source_task_source_record_write_total",
                                    source_)) == kRecords &&
                last.at(task_series("kafka_connect_sink_task_sink_record_send_total", sink_)) ==
-                   kRecords;
+                   kRecords &&
+               last.at("kafka_connect_kanal_client_queue_messages" + producer) >= 0 &&
+               last.at("kafka_connect_kanal_client_broker_rtt_avg_ms" + consumer) >= 0;
       },
       60s, [&] { return last.body; });
 
@@ -172,6 +178,10 @@ TEST_F(MetricsEndpointTest, CountsEveryRecordOnBothSidesWhenTenThousandRecordsFl
   EXPECT_EQ(last.at("kafka_connect_connector_task_status{connector=\"" + source_ +
                     "\",task=\"0\",status=\"running\"}"),
             1);
+  EXPECT_GE(last.at("kafka_connect_kanal_client_queue_messages" + producer), 0)
+      << "no librdkafka statistics for the source's producer";
+  EXPECT_GE(last.at("kafka_connect_kanal_client_broker_rtt_avg_ms" + consumer), 0)
+      << "no librdkafka statistics for the sink's consumer";
   EXPECT_GT(last.at("process_resident_memory_bytes"), 0);
   EXPECT_GT(last.at("process_cpu_seconds_total"), 0);
 }

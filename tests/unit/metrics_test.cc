@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "metrics/client_stats.h"
 #include "metrics/prometheus.h"
 
 namespace kanal::metrics {
@@ -303,6 +304,39 @@ TEST(PrometheusPageTest, CountsStartupsAndRebalancesWhenTheHerderReportsThem) {
   EXPECT_EQ(page.value("kafka_connect_connect_worker_rebalance_rebalance_max_time_ms"), 400);
   EXPECT_EQ(page.value("kafka_connect_connect_worker_rebalance_time_since_last_rebalance_ms"),
             10000);
+}
+
+TEST(ClientStatsTest, ReadsQueueDepthRetriesRttAndLagWhenLibrdkafkaReportsStatistics) {
+  // A trimmed report in librdkafka's STATISTICS.md shape.
+  const char* json = R"({"name":"p#producer-1","type":"producer","msg_cnt":12,"msg_size":3400,
+    "brokers":{
+      "127.0.0.1:9092/1":{"nodeid":1,"txretries":3,"txerrs":1,"rtt":{"avg":2500,"max":9000}},
+      "127.0.0.1:9093/2":{"nodeid":2,"txretries":2,"txerrs":0,"rtt":{"avg":4000,"max":5000}}},
+    "topics":{"orders":{"partitions":{
+      "0":{"partition":0,"consumer_lag":7},
+      "1":{"partition":1,"consumer_lag":-1},
+      "-1":{"partition":-1,"consumer_lag":99}}}}})";
+  ClientStats stats;
+
+  bool read = read_client_stats(json, stats);
+
+  ASSERT_TRUE(read);
+  EXPECT_EQ(stats.reported.value(), 1);
+  EXPECT_EQ(stats.queue_messages.value(), 12);
+  EXPECT_EQ(stats.queue_bytes.value(), 3400);
+  EXPECT_EQ(stats.tx_retries.value(), 5);
+  EXPECT_EQ(stats.tx_errors.value(), 1);
+  EXPECT_EQ(stats.rtt_avg_us.value(), 4000);
+  EXPECT_EQ(stats.consumer_lag.value(), 7);
+}
+
+TEST(ClientStatsTest, LeavesStatsUnchangedWhenReportIsNotJson) {
+  ClientStats stats;
+
+  bool read = read_client_stats("not json", stats);
+
+  EXPECT_FALSE(read);
+  EXPECT_EQ(stats.reported.value(), 0);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "metrics/client_stats.h"
+
 namespace kanal::runtime {
 namespace {
 
@@ -32,6 +34,13 @@ SinkTaskRunner::~SinkTaskRunner() {
 
 void SinkTaskRunner::on_stop_requested() { setup_.task->stop(); }
 
+int SinkTaskRunner::stats_cb(rd_kafka_t*, char* json, size_t json_len, void* opaque) {
+  // Served by rd_kafka_consumer_poll on the task thread, the metrics block's one writer.
+  auto* self = static_cast<SinkTaskRunner*>(opaque);
+  (void)metrics::read_client_stats(std::string_view(json, json_len), self->metrics_->client);
+  return 0;  // librdkafka frees the JSON
+}
+
 void SinkTaskRunner::rebalance_cb(rd_kafka_t*, rd_kafka_resp_err_t err,
                                   rd_kafka_topic_partition_list_t* parts, void* opaque) {
   static_cast<SinkTaskRunner*>(opaque)->on_rebalance(err, parts);
@@ -39,9 +48,11 @@ void SinkTaskRunner::rebalance_cb(rd_kafka_t*, rd_kafka_resp_err_t err,
 
 Status SinkTaskRunner::setup_consumer() {
   config::ConfigMap settings = setup_.consumer_settings;
+  settings.emplace("statistics.interval.ms", metrics::kDefaultStatisticsIntervalMs);
   auto conf = kafka::make_conf(settings);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_opaque(conf->get(), this);
+  rd_kafka_conf_set_stats_cb(conf->get(), &SinkTaskRunner::stats_cb);
   rd_kafka_conf_set_rebalance_cb(conf->get(), &SinkTaskRunner::rebalance_cb);
   auto rk = kafka::make_client(RD_KAFKA_CONSUMER, conf.value());
   if (!rk.ok()) return rk.status();

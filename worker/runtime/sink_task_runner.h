@@ -61,6 +61,7 @@ class SinkTaskRunner : public TaskRunner, private SinkTaskContext {
   Status setup_dead_letter_queue();
   void dead_letter(const ErrorContext& ctx);
   static void dlq_delivery_cb(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  static int stats_cb(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
   static void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <regex>
 
+#include "metrics/client_stats.h"
 #include "runtime/connector_config.h"
 #include "storage/offset_codec.h"
 
@@ -151,10 +152,21 @@ void SourceTaskRunner::retire_done() {
   }
 }
 
+int SourceTaskRunner::stats_cb(rd_kafka_t*, char* json, size_t json_len, void* opaque) {
+  // Served by rd_kafka_poll/flush on the task thread, the metrics block's one writer.
+  auto* self = static_cast<SourceTaskRunner*>(opaque);
+  (void)metrics::read_client_stats(std::string_view(json, json_len), self->metrics_->client);
+  return 0;  // librdkafka frees the JSON
+}
+
 Status SourceTaskRunner::setup_producer() {
-  auto conf = kafka::make_conf(setup_.producer_settings);
+  config::ConfigMap settings = setup_.producer_settings;
+  settings.emplace("statistics.interval.ms", metrics::kDefaultStatisticsIntervalMs);
+  auto conf = kafka::make_conf(settings);
   if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_opaque(conf->get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &SourceTaskRunner::delivery_cb);
+  rd_kafka_conf_set_stats_cb(conf->get(), &SourceTaskRunner::stats_cb);
   auto rk = kafka::make_client(RD_KAFKA_PRODUCER, conf.value());
   if (!rk.ok()) return rk.status();
   producer_ = std::move(rk).value();

@@ -81,6 +81,7 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
 
   Status setup_producer();
   static void delivery_cb(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  static int stats_cb(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
   void on_delivery(const rd_kafka_message_t* msg);
   // Transforms, converts and sends one record; false when the task must fail.
   bool send(data::SourceRecord& record, std::stop_token stop);
