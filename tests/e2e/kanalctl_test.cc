@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,18 @@ std::string properties(const std::vector<std::pair<std::string, std::string>>& l
   std::string text;
   for (const auto& [k, v] : lines) text += k + "=" + v + "\n";
   return text;
+}
+
+// The cells of the table row whose first cell is `first` (empty when there is none).
+std::vector<std::string> row_of(const std::string& table, const std::string& first) {
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream cells(line);
+    std::vector<std::string> row;
+    for (std::string c; cells >> c;) row.push_back(c);
+    if (!row.empty() && row[0] == first) return row;
+  }
+  return {};
 }
 
 rapidjson::Document parse(const std::string& text) {
@@ -160,8 +173,8 @@ TEST_F(KanalctlTest, AppliesPropertiesFileAndListsTheConnectorRunning) {
         CtlRun list = run({"list"});
         last = list.describe();
         return list.code() == 0 && list.out.rfind("NAME", 0) == 0 &&
-               list.out.find(name_ + "  source  RUNNING  1/1    FileStreamSource\n") !=
-                   std::string::npos;
+               row_of(list.out, name_) ==
+                   std::vector<std::string>{name_, "source", "RUNNING", "1/1", "FileStreamSource"};
       },
       30s, [&] { return last; }));
 }
