@@ -163,6 +163,33 @@ TEST_F(ConfigProvidersE2eTest, MasksResolvedValueInPluginLogLines) {
   EXPECT_EQ(log.find(kMarker), std::string::npos) << "the worker log shows the secret";
 }
 
+TEST_F(ConfigProvidersE2eTest, FailsConnectorNamingReferenceWhenSecretFileDisappears) {
+  std::filesystem::path props = secrets() / "vanishing.properties";
+  {
+    std::ofstream out(props);
+    out << "input.file=" << (dir_->path() / (std::string(kMarker) + "-vanishing.txt")).string()
+        << "\n";
+  }
+  std::string reference = "${file:" + props.string() + ":input.file}";
+  Props config{{"connector.class", "FileStreamSource"}, {"file", reference}, {"topic", topic_}};
+  ASSERT_EQ(create(name_, config).status, 201);
+  std::filesystem::remove(props);
+
+  HttpResult restart = call("POST", "/connectors/" + name_ + "/restart?includeTasks=true");
+
+  EXPECT_EQ(restart.status, 202) << restart.body;
+  std::string status;
+  EXPECT_TRUE(eventually(
+      [&] {
+        status = call("GET", "/connectors/" + name_ + "/status").body;
+        return status.find("FAILED") != std::string::npos;
+      },
+      30s, [&] { return status; }));
+  EXPECT_NE(status.find(reference), std::string::npos) << status;
+  EXPECT_NE(status.find("does not exist"), std::string::npos) << status;
+  EXPECT_EQ(status.find(kMarker), std::string::npos) << status;
+}
+
 TEST_F(ConfigProvidersE2eTest, RefusesProviderPathOutsideAllowedPaths) {
   {
     std::ofstream props(dir_->path() / "outside" / "source.properties");
