@@ -1,13 +1,15 @@
 // Built twice (KANAL_TEST_VERSION 1.0.0 and 2.0.0): the same classes installed in two versions
 // side by side (KIP-891). Every component shows which version ran:
-//   VersionedSourceConnector  each record's value is the version ("1.0.0"), sent to `topic`
-//                             (default "versions")
+//   VersionedSourceConnector  three records whose value is the version ("1.0.0"), sent to
+//                             `topic` (default "versions")
 //   VersionTagTransformation  appends "+t<version>" to a string value
 //   VersionedPredicate        matches every record in 2.x, none in 1.x
 //   VersionedConverter        writes a string value as "c<version>|<value>" and reads it back
+#include <chrono>
 #include <kanal/kanal.hpp>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace {
 
@@ -29,13 +31,20 @@ class VersionedTask : public kanal::SourceTask {
     topic_ = config.get("topic");
     if (topic_.empty()) topic_ = "versions";
   }
+  // Three records, then nothing (a short pause per empty poll keeps an idle task cheap).
   void poll(std::vector<kanal::SourceRecord>& out) override {
+    if (sent_ == 3) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return;
+    }
+    ++sent_;
     out.emplace_back(topic_, kanal::Schema::string(), kanal::Value(KANAL_TEST_VERSION));
   }
   void stop() override {}
 
  private:
   std::string topic_;
+  int sent_ = 0;
 };
 
 class VersionTagTransformation : public kanal::Transformation {
