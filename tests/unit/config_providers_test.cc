@@ -242,5 +242,45 @@ TEST_F(ConfigProvidersTest, WorkerConfigFailsWhenAReferenceCannotBeResolved) {
       << c.status().message();
 }
 
+TEST(WorkerConfigPolicyTest, RefusesUnknownOverridePolicy) {
+  ConfigMap props{{"key.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                  {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                  {"offset.storage.file.filename", "/tmp/offsets.db"},
+                  {"connector.client.config.override.policy", "Sometimes"}};
+
+  auto c = WorkerConfig::create(props, WorkerMode::kStandalone);
+
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("connector.client.config.override.policy"), std::string::npos)
+      << c.status().message();
+}
+
+TEST(WorkerConfigPolicyTest, AcceptsConnectPolicyClassName) {
+  ConfigMap props{{"key.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                  {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                  {"offset.storage.file.filename", "/tmp/offsets.db"},
+                  {"connector.client.config.override.policy",
+                   "org.apache.kafka.connect.connector.policy."
+                   "PrincipalConnectorClientConfigOverridePolicy"},
+                  {"kanal.connector.client.config.allowed.paths", "/etc/kanal/tls, /run/tls"}};
+
+  auto c = WorkerConfig::create(props, WorkerMode::kStandalone);
+
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->client_allowed_paths(), (std::vector<std::string>{"/etc/kanal/tls", "/run/tls"}));
+}
+
+TEST(WorkerConfigPolicyTest, RefusesProviderReferenceInPluginPath) {
+  ConfigMap props{{"key.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                  {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                  {"offset.storage.file.filename", "/tmp/offsets.db"},
+                  {"plugin.path", "${env:PLUGINS}"}};
+
+  auto c = WorkerConfig::create(props, WorkerMode::kStandalone);
+
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("plugin.path"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kanal::config
