@@ -59,6 +59,34 @@ rapidjson::Document parse(const std::string& text) {
   return d;
 }
 
+// Runs the kanalctl binary with `args` (no --url added) and $KANAL_URL set to `env_url` when
+// non-empty (unset otherwise); its output files go to `dir`.
+CtlRun run_kanalctl(const TempDir& dir, std::vector<std::string> args,
+                    const std::string& env_url = "") {
+  static int runs = 0;
+  ++runs;
+  auto out = dir / ("out-" + std::to_string(runs));
+  auto err = dir / ("err-" + std::to_string(runs));
+  // sh keeps stderr apart from stdout (Process sends both to one log file).
+  std::vector<std::string> sh_args = {"-c", "exec \"$0\" \"$@\" 2>\"$KANALCTL_TEST_ERR\"",
+                                      kanalctl_binary().string()};
+  sh_args.insert(sh_args.end(), args.begin(), args.end());
+  ProcessSpec spec{.program = "sh",
+                   .args = sh_args,
+                   .env = {{"KANALCTL_TEST_ERR", err.string()}},
+                   .unset_env = {"KANAL_URL"},
+                   .log_file = out};
+  if (!env_url.empty()) spec.env["KANAL_URL"] = env_url;
+  auto p = Process::spawn(spec);
+  EXPECT_TRUE(is_ok(p));
+  if (!p.ok()) return {};
+  auto status = p->wait(120s);
+  if (!status) status = p->stop(5s);
+  auto out_text = read_file(out);
+  auto err_text = read_file(err);
+  return {*status, out_text.ok() ? *out_text : "", err_text.ok() ? *err_text : ""};
+}
+
 class KanalctlTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -85,29 +113,8 @@ class KanalctlTest : public ::testing::Test {
     if (HasFailure()) std::fprintf(stderr, "worker log:\n%s\n", worker_->log_tail(20).c_str());
   }
 
-  // Runs kanalctl with `args` (no --url added) and $KANAL_URL set to `env_url` when non-empty.
   CtlRun run_raw(std::vector<std::string> args, const std::string& env_url = "") {
-    ++runs_;
-    auto out = files_ / ("out-" + std::to_string(runs_));
-    auto err = files_ / ("err-" + std::to_string(runs_));
-    // sh keeps stderr apart from stdout (Process sends both to one log file).
-    std::vector<std::string> sh_args = {"-c", "exec \"$0\" \"$@\" 2>\"$KANALCTL_TEST_ERR\"",
-                                        kanalctl_binary().string()};
-    sh_args.insert(sh_args.end(), args.begin(), args.end());
-    ProcessSpec spec{.program = "sh",
-                     .args = sh_args,
-                     .env = {{"KANALCTL_TEST_ERR", err.string()}},
-                     .unset_env = {"KANAL_URL"},
-                     .log_file = out};
-    if (!env_url.empty()) spec.env["KANAL_URL"] = env_url;
-    auto p = Process::spawn(spec);
-    EXPECT_TRUE(is_ok(p));
-    if (!p.ok()) return {};
-    auto status = p->wait(120s);
-    if (!status) status = p->stop(5s);
-    auto out_text = read_file(out);
-    auto err_text = read_file(err);
-    return {*status, out_text.ok() ? *out_text : "", err_text.ok() ? *err_text : ""};
+    return run_kanalctl(files_, std::move(args), env_url);
   }
 
   // Runs kanalctl against the test worker.
@@ -152,7 +159,6 @@ class KanalctlTest : public ::testing::Test {
   std::string name_ = unique_test_name();
   std::string topic_ = unique_test_name("topic");
   TempDir files_{"kanalctl-files"};
-  int runs_ = 0;
 };
 
 KanalWorker* KanalctlTest::worker_ = nullptr;
@@ -376,6 +382,30 @@ TEST_F(KanalctlTest, JsonOutputParsesForScripts) {
     has_transform |= std::string(plugin["type"].GetString()) == "transformation";
   }
   EXPECT_TRUE(has_transform) << plugins.out;
+}
+
+// A worker that asks for HTTP basic credentials: kanalctl sends those given in the URL.
+TEST(KanalctlAuthTest, SendsBasicCredentialsGivenInTheUrl) {
+  TempDir dir("kanal-kanalctl-auth");
+  ASSERT_TRUE(is_ok(write_file(dir / "credentials.properties", "ops=s3cret\n")));
+  KanalWorker worker(
+      {.dir = dir.path(),
+       .worker = {{"rest.extension.classes", "BasicAuthSecurityRestExtension"},
+                  {"kanal.rest.basic.auth.credentials.file",
+                   (dir / "credentials.properties").string()}},
+       .connectors = {},
+       .client = {.headers = {{"Authorization", rest::testing::basic_auth("ops", "s3cret")}}}});
+  ASSERT_TRUE(is_ok(worker.start()));
+  std::string with_user = worker.base_url();
+  with_user.insert(with_user.find("://") + 3, "ops:s3cret@");
+
+  CtlRun authorized = run_kanalctl(dir, {"--url", with_user, "plugins"});
+  CtlRun anonymous = run_kanalctl(dir, {"--url", worker.base_url(), "plugins"});
+
+  EXPECT_EQ(authorized.code(), 0) << authorized.describe();
+  EXPECT_NE(authorized.out.find("FileStreamSource"), std::string::npos) << authorized.out;
+  EXPECT_EQ(anonymous.code(), 1) << anonymous.describe();
+  EXPECT_NE(anonymous.err.find("(HTTP 401)"), std::string::npos) << anonymous.err;
 }
 
 }  // namespace
