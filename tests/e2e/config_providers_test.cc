@@ -223,6 +223,38 @@ TEST_F(ConfigProvidersE2eTest, RefusesClientOverrideThatLoadsALibrary) {
   EXPECT_EQ(call("GET", "/connectors/" + name_).status, 404);
 }
 
+TEST_F(ConfigProvidersE2eTest, RefusesOverridesTheNonePolicyForbids) {
+  TempDir dir("kanal-policy-e2e");
+  KanalWorkerOptions options;
+  options.dir = dir.path();
+  options.worker = {{"connector.client.config.override.policy", "None"}};
+  KanalWorker worker(std::move(options));
+  ASSERT_TRUE(worker.start().ok()) << worker.log_tail();
+  Props config{{"connector.class", "FileStreamSource"},
+               {"name", name_},
+               {"file", (dir / "in.txt").string()},
+               {"topic", topic_},
+               {"producer.override.acks", "1"}};
+
+  HttpResult created = worker.http("POST", "/connectors", create_body(name_, config));
+  HttpResult validated = worker.http("PUT", "/connector-plugins/FileStreamSource/config/validate",
+                                     json_object(config));
+
+  EXPECT_TRUE(is_error(created, 400,
+                       {"The 'None' policy does not allow 'acks' to be overridden in the connector "
+                        "configuration."}));
+  ASSERT_EQ(validated.status, 200) << validated.body;
+  rapidjson::Document d = parse_json(validated);
+  ASSERT_TRUE(d.IsObject() && d["configs"].IsArray()) << validated.body;
+  bool flagged = false;
+  for (const auto& c : d["configs"].GetArray()) {
+    if (c["value"]["name"].GetString() == std::string("producer.override.acks")) {
+      flagged = c["value"]["errors"].Size() == 1;
+    }
+  }
+  EXPECT_TRUE(flagged) << validated.body;
+}
+
 TEST_F(ConfigProvidersE2eTest, WritesJsonLogLinesWithTaskAndWorkerContext) {
   Props config{{"connector.class", "FileStreamSource"},
                {"file", (dir_->path() / "json-log-input.txt").string()},
