@@ -27,6 +27,34 @@ void overlay(config::ConfigMap& into, const config::ConfigMap& from) {
 
 constexpr const char* kConfigException = "org.apache.kafka.common.config.ConfigException: ";
 
+// `s` with config-provider values masked in its message (log::redact): plugins' messages may
+// quote a setting, and the herder puts them into status traces.
+Status redacted(const Status& s) {
+  std::string m = log::redact(s.message());
+  if (m == s.message()) return s;
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return s;
+    case Status::Code::kInvalidArgument:
+      return Status::invalid_argument(std::move(m));
+    case Status::Code::kNotFound:
+      return Status::not_found(std::move(m));
+    case Status::Code::kConflict:
+      return Status::conflict(std::move(m));
+    case Status::Code::kTimeout:
+      return Status::timeout(std::move(m));
+    case Status::Code::kInternal:
+      return Status::internal(std::move(m));
+    case Status::Code::kUnavailable:
+      return Status::unavailable(std::move(m));
+    case Status::Code::kKafka:
+      return Status::kafka_error(std::move(m), s.retriable());
+    case Status::Code::kIo:
+      return Status::io_error(std::move(m));
+  }
+  return Status::internal(std::move(m));
+}
+
 // connect-worker-metrics' startup counters (herder thread: their one writer).
 void count_startup(metrics::WorkerMetrics& m, std::string_view state, bool task = false) {
   bool failed = state == kFailed;
@@ -125,7 +153,7 @@ Result<std::vector<config::ConfigMap>> Worker::connector_task_configs(const std:
   if (it == connectors_.end()) return Status::not_found("Connector " + name + " is not running");
   int32_t max_tasks = std::stoi(get_or(it->second.config, "tasks.max", "1"));
   auto configs = it->second.instance->task_configs(max_tasks);
-  if (!configs.ok()) return configs.status();
+  if (!configs.ok()) return redacted(configs.status());
   // Connect adds the task class to every task config it stores.
   for (auto& c : *configs) c.emplace("task.class", it->second.task_class);
   // Connect's AbstractHerder.reverseTransform: stored task configs keep the references.
