@@ -32,7 +32,11 @@ SinkTaskRunner::~SinkTaskRunner() {
   await_stop(Clock::time_point::max());
 }
 
-void SinkTaskRunner::on_stop_requested() { setup_.task->stop(); }
+// Unlike SourceTask::stop(), SinkTask::stop() runs on the task thread, after the final commit
+// (as in Connect's WorkerSinkTask): stopping it from here would race with put() and flush(), and
+// a flush after stop() could not write what the commit then declares consumed. The loop sees
+// the stop token within one poll timeout.
+void SinkTaskRunner::on_stop_requested() {}
 
 int SinkTaskRunner::stats_cb(rd_kafka_t*, char* json, size_t json_len, void* opaque) {
   // Served by rd_kafka_consumer_poll on the task thread, the metrics block's one writer.
@@ -320,7 +324,8 @@ bool SinkTaskRunner::convert(rd_kafka_message_t* m, data::SinkRecord& rec) {
   return true;
 }
 
-Status SinkTaskRunner::deliver(std::stop_token stop) {
+Status SinkTaskRunner::deliver(std::stop_token stop, bool* delivered) {
+  *delivered = true;
   if (batch_.empty()) return Status::OK();
   auto backoff = std::chrono::milliseconds(300);
   while (true) {
@@ -338,7 +343,10 @@ Status SinkTaskRunner::deliver(std::stop_token stop) {
     // without counting it against the tolerance.
     logger_.warn("sink.put.retry",
                  {{"backoff_ms", std::to_string(backoff.count())}, {"error", s.message()}});
-    if (!sleep_for(stop, backoff)) return Status::OK();
+    if (!sleep_for(stop, backoff)) {
+      *delivered = false;  // stopping: the batch is redelivered to whoever runs the task next
+      return Status::OK();
+    }
     rd_kafka_consumer_poll(consumer_.get(), 0);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
   }
@@ -420,10 +428,13 @@ void SinkTaskRunner::execute(std::stop_token stop) {
       id_.connector + "-" + std::to_string(id_.task), stop, &metrics_->errors);
   Status s = setup_.task->start(setup_.task_config, *this);
   if (!s.ok()) return fail(s.with_context("Task failed to start"));
+  auto stop_task = [this] { setup_.task->stop(); };
   s = setup_dead_letter_queue();
-  if (!s.ok()) return fail(s);
-  s = setup_consumer();
-  if (!s.ok()) return fail(s);
+  if (s.ok()) s = setup_consumer();
+  if (!s.ok()) {
+    stop_task();
+    return fail(s);
+  }
   consumer_paused_ = false;
   if (paused()) {
     consumer_paused_ = true;
@@ -460,6 +471,7 @@ void SinkTaskRunner::execute(std::stop_token stop) {
     batch_.reserve(raw_batch_.size());
     bool fatal = false;
     uint64_t consumed = 0;
+    batch_offsets_.clear();
     for (rd_kafka_message_t* m : raw_batch_) {
       if (m->err) {
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
@@ -474,7 +486,7 @@ void SinkTaskRunner::execute(std::stop_token stop) {
         continue;
       }
       Key k{rd_kafka_topic_name(m->rkt), m->partition};
-      current_offsets_[k] = m->offset + 1;
+      batch_offsets_[k] = m->offset + 1;
       ++consumed;
       if (std::find(seen_topics_.begin(), seen_topics_.end(), k.topic) == seen_topics_.end()) {
         seen_topics_.push_back(k.topic);
@@ -496,13 +508,21 @@ void SinkTaskRunner::execute(std::stop_token stop) {
       metrics_->batch_size.record(static_cast<double>(consumed), Clock::now());
     }
     if (!fatal) {
-      Status d = deliver(stop);
+      bool delivered = false;
+      Status d = deliver(stop, &delivered);
       if (!d.ok()) {
         failure = d;
         fatal = true;
       } else if (!errors_->failure().ok()) {
         failure = errors_->failure();  // an errant record exceeded the tolerance
         fatal = true;
+      } else if (delivered) {
+        // Only partitions still ours: a revocation during this poll already committed theirs.
+        for (auto& [k, off] : batch_offsets_) {
+          if (std::find(assignment_.begin(), assignment_.end(), k) != assignment_.end()) {
+            current_offsets_[k] = off;
+          }
+        }
       }
     }
     for (rd_kafka_message_t* m : raw_batch_) rd_kafka_message_destroy(m);
@@ -521,6 +541,7 @@ void SinkTaskRunner::execute(std::stop_token stop) {
   }
   rd_kafka_consumer_close(consumer_.get());
   if (dlq_producer_) rd_kafka_flush(dlq_producer_.get(), 5000);
+  stop_task();
   if (!failure.ok()) fail(failure);
 }
 

@@ -68,7 +68,9 @@ class SinkTaskRunner : public TaskRunner, private SinkTaskContext {
   // Converts one message into `out`; false when the record was skipped (tolerated) or the task
   // must fail (then failed_status_ is set).
   bool convert(rd_kafka_message_t* msg, data::SinkRecord& out);
-  Status deliver(std::stop_token stop);
+  // Puts batch_ (retrying a RetriableError). `*delivered` is false when a stop interrupted the
+  // retries: the batch was not put and its offsets must not advance.
+  Status deliver(std::stop_token stop, bool* delivered);
   // Commits what preCommit() returns (when it changed) and counts the attempt in the metrics.
   Status commit_offsets(bool final_commit);
   Status commit_changed_offsets(bool final_commit);
@@ -84,7 +86,10 @@ class SinkTaskRunner : public TaskRunner, private SinkTaskContext {
   std::vector<rd_kafka_message_t*> raw_batch_;  // messages of the batch being delivered
   rd_kafka_message_t* current_ = nullptr;       // the message being converted
   std::vector<data::SinkRecord> batch_;
-  std::map<Key, int64_t> current_offsets_;    // next offset to consume, per partition
+  std::map<Key, int64_t> current_offsets_;  // next offset to consume, per partition
+  // Offsets of the batch being delivered: they join current_offsets_ only once put() took the
+  // batch (Connect's currentOffsets), so no commit ever covers a record the task never got.
+  std::map<Key, int64_t> batch_offsets_;
   std::map<Key, int64_t> committed_offsets_;  // last committed
   std::vector<Key> assignment_;
   std::vector<Key> context_paused_;  // paused by the task through its context
