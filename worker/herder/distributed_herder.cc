@@ -16,6 +16,7 @@
 #include <cstring>
 #include <future>
 
+#include "herder/connector_offsets.h"
 #include "herder/standalone_herder.h"
 #include "metrics/metrics.h"
 #include "rest/client/internal_client.h"
@@ -955,7 +956,9 @@ ConnectorType DistributedHerder::type_from(const ConfigMap& config) {
   return plugin.ok() ? type_of((*plugin)->kind()) : ConnectorType::kUnknown;
 }
 
-ServerInfo DistributedHerder::server_info() { return {KANAL_VERSION_STRING, KANAL_GIT_COMMIT, cluster_id_}; }
+ServerInfo DistributedHerder::server_info() {
+  return {KANAL_VERSION_STRING, KANAL_GIT_COMMIT, cluster_id_};
+}
 
 Result<std::vector<std::string>> DistributedHerder::connectors() {
   return config_store_.snapshot().connectors();
@@ -1033,32 +1036,49 @@ Status DistributedHerder::reset_active_topics(const std::string& name) {
 }
 
 Result<std::vector<PartitionOffset>> DistributedHerder::connector_offsets(const std::string& name) {
-  auto info = connector_info(name);
-  if (!info.ok()) return info.status();
-  if (info->type == ConnectorType::kSink) {
-    return Status::internal(
-        "Listing sink connector offsets is not supported in distributed mode "
-        "yet; use kafka-consumer-groups.sh on group connect-" +
-        name);
-  }
-  auto stored = offsets_.list(name);
-  if (!stored.ok()) return stored.status();
-  std::vector<PartitionOffset> out;
-  for (const auto& s : *stored) out.push_back({storage::offset_map_to_json(s.partition), s.value});
-  return out;
+  storage::ConfigSnapshot snap = config_store_.snapshot();
+  if (!snap.contains(name)) return unknown_connector(name);
+  const ConfigMap& config = snap.connector_configs.at(name);
+  if (type_from(config) == ConnectorType::kSink) return sink_offsets(worker_, name, config);
+  return source_offsets(offsets_, name);
 }
 
-Result<std::string> DistributedHerder::alter_connector_offsets(const std::string& name,
-                                                               std::vector<PartitionOffset>) {
-  if (!config_store_.snapshot().contains(name)) return unknown_connector(name);
-  return Status::invalid_argument(
-      "Altering connector offsets is not supported by kanal in distributed mode yet");
+// Any worker may change offsets (no forwarding): the connector is STOPPED, so no task of it runs
+// anywhere and nobody else writes these offsets. The config topic is read to its end first, so
+// a stop just made through another worker is seen.
+Result<std::string> DistributedHerder::modify_offsets(const std::string& name,
+                                                      std::vector<PartitionOffset> offsets,
+                                                      bool reset) {
+  Status refreshed = config_store_.refresh(kStoreTimeout);
+  if (!refreshed.ok()) return refreshed;
+  storage::ConfigSnapshot snap = config_store_.snapshot();
+  if (!snap.contains(name)) return unknown_connector(name);
+  if (snap.target_state(name) != TargetState::kStopped || snap.task_count(name) > 0) {
+    return Status::invalid_argument(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can "
+        "be done for the specified connector by issuing a 'PUT' request to the "
+        "'/connectors/" +
+        name + "/stop' endpoint");
+  }
+  const ConfigMap& config = snap.connector_configs.at(name);
+  ConnectorType type = type_from(config);
+  if (type == ConnectorType::kUnknown) {
+    return Status::invalid_argument("Cannot tell whether connector " + name +
+                                    " is a source or a sink: its plugin is not installed here");
+  }
+  return modify_connector_offsets(
+      worker_, offsets_,
+      type == ConnectorType::kSink ? ConnectorKind::kSink : ConnectorKind::kSource, name, config,
+      std::move(offsets), reset);
+}
+
+Result<std::string> DistributedHerder::alter_connector_offsets(
+    const std::string& name, std::vector<PartitionOffset> offsets) {
+  return modify_offsets(name, std::move(offsets), false);
 }
 
 Result<std::string> DistributedHerder::reset_connector_offsets(const std::string& name) {
-  if (!config_store_.snapshot().contains(name)) return unknown_connector(name);
-  return Status::invalid_argument(
-      "Resetting connector offsets is not supported by kanal in distributed mode yet");
+  return modify_offsets(name, {}, true);
 }
 
 std::vector<PluginInfo> DistributedHerder::plugins(bool connectors_only) {

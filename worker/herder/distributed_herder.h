@@ -187,6 +187,10 @@ class DistributedHerder : public Herder,
   // The connector type a config names (thread-safe: asks the catalog).
   ConnectorType type_from(const ConfigMap& config);
 
+  // PATCH/DELETE .../offsets of a STOPPED connector (any thread).
+  Result<std::string> modify_offsets(const std::string& name, std::vector<PartitionOffset> offsets,
+                                     bool reset);
+
   // Leader-side writes (herder thread).
   Result<PutResult> leader_put(const std::string& name, const ConfigMap& config, bool allow_replace,
                                std::optional<TargetState> initial);

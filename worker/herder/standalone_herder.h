@@ -106,7 +106,6 @@ class StandaloneHerder : public Herder, private runtime::ConnectorContext {
   void reconfigure(const std::string& name);
   ConnectorStatus status_of(const std::string& name, const ConnectorState& st);
   ConnectorInfo info_of(const std::string& name, const ConnectorState& st);
-  Result<std::vector<PartitionOffset>> sink_offsets(const std::string& name);
   Result<std::string> modify_offsets(const std::string& name, std::vector<PartitionOffset> offsets,
                                      bool reset);
 
