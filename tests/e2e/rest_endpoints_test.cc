@@ -164,7 +164,11 @@ TEST_F(RestEndpointsTest, ReturnsServerInfoWhenGettingRoot) {
   ASSERT_TRUE(d.IsObject()) << r.body;
   EXPECT_NE(string_of(d, "version"), "<missing>") << r.body;
   EXPECT_FALSE(string_of(d, "version").empty()) << r.body;
-  EXPECT_NE(string_of(d, "commit"), "<missing>") << r.body;
+  // The commit the worker was built from, 16 hex digits as Connect prints it (this test runs
+  // from a git checkout).
+  std::string commit = string_of(d, "commit");
+  EXPECT_EQ(commit.size(), 16u) << r.body;
+  EXPECT_EQ(commit.find_first_not_of("0123456789abcdef"), std::string::npos) << r.body;
   EXPECT_FALSE(string_of(d, "kafka_cluster_id").empty()) << r.body;
   EXPECT_NE(string_of(d, "kafka_cluster_id"), "<missing>") << r.body;
 }
@@ -285,6 +289,25 @@ TEST_F(RestEndpointsTest, Returns400NamingNearClassesWhenConnectorClassIsUnknown
 
   EXPECT_TRUE(is_error(
       r, 400, {"FileStreamSorce", "org.apache.kafka.connect.file.FileStreamSourceConnector"}));
+  EXPECT_EQ(call("GET", "/connectors/" + name_).status, 404);
+}
+
+TEST_F(RestEndpointsTest, AnswersBadNamesAndNullValuesInConnectsValidationForm) {
+  const std::string datagen = R"("connector.class":"DatagenSource","topic":"t")";
+  struct Case {
+    std::string body;
+    std::string fragment;
+  };
+  for (const Case& c :
+       std::vector<Case>{{R"({"config":{)" + datagen + "}}", "String may not be empty"},
+                         {R"({"name":"c\u0001x","config":{)" + datagen + "}}", "control sequences"},
+                         {R"({"name":")" + name_ + R"(","config":{)" + datagen + R"(,"x.n":null}})",
+                          "Null value can not be supplied"}}) {
+    HttpResult r = call("POST", "/connectors", c.body);
+    EXPECT_TRUE(
+        is_error(r, 400, {"contains the following 1 error(s):", c.fragment, "config/validate"}))
+        << c.body;
+  }
   EXPECT_EQ(call("GET", "/connectors/" + name_).status, 404);
 }
 
