@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     std::cout << usage();
     return kExitOk;
   }
-  auto transport = make_http_transport(opts->url);
+  auto transport = make_http_transport(opts->url, opts->ca_file);
   if (!transport.ok()) {
     std::cerr << "kanalctl: " << transport.status().message() << '\n';
     return kExitUsage;

@@ -91,6 +91,10 @@ Result<Options> parse_args(const std::vector<std::string>& args, const char* env
       if (!v || v->empty())
         return usage_error("--url needs a URL, e.g. --url http://localhost:8083");
       opts.url = *v;
+    } else if (key == "--cacert") {
+      auto v = take_value();
+      if (!v || v->empty()) return usage_error("--cacert needs a PEM file of trusted CAs");
+      opts.ca_file = *v;
     } else if (key == "-o" || key == "--output") {
       auto v = take_value();
       if (!v) return usage_error(key + " needs a format: json or table");
@@ -167,7 +171,7 @@ std::string usage() {
   return R"(kanalctl: operate the connectors of a Kafka Connect worker (kanal or Apache Kafka Connect)
 over its REST API.
 
-Usage: kanalctl [--url URL] [-o table|json] COMMAND [ARGS]
+Usage: kanalctl [--url URL] [--cacert FILE] [-o table|json] COMMAND [ARGS]
 
 Commands:
   list                       connectors with type, state and running/total tasks
@@ -189,6 +193,7 @@ Commands:
 Options:
   --url URL        worker REST URL (default: $KANAL_URL, else http://localhost:8083);
                    http://user:password@host:port sends HTTP basic credentials
+  --cacert FILE    https: trust the CA certificates in this PEM file (default: the system's)
   -o, --output F   table (default, for people) or json (the REST answers, pretty-printed)
   -h, --help       this text
   --version        kanalctl's version

@@ -19,7 +19,8 @@ enum class OutputFormat { kTable, kJson };
 
 // One parsed invocation. `command` is empty when only --help or --version was asked for.
 struct Options {
-  std::string url;  // base URL of the worker, no trailing '/'
+  std::string url;      // base URL of the worker, no trailing '/'
+  std::string ca_file;  // --cacert: PEM file of the CAs trusted for https (empty: the system's)
   OutputFormat output = OutputFormat::kTable;
   bool help = false;
   bool version = false;

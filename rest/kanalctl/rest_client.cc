@@ -2,6 +2,7 @@
 
 #include <cpprest/http_client.h>
 
+#include <fstream>
 #include <vector>
 
 namespace kanal::ctl {
@@ -10,10 +11,11 @@ namespace {
 class HttpTransport final : public Transport {
  public:
   HttpTransport(web::uri base, std::string display_url, std::string authorization,
-                std::chrono::seconds timeout)
+                std::string ca_file, std::chrono::seconds timeout)
       : base_(std::move(base)),
         display_url_(std::move(display_url)),
         authorization_(std::move(authorization)),
+        ca_file_(std::move(ca_file)),
         timeout_(timeout) {}
 
   Result<Response> send(std::string_view method, std::string_view path_and_query,
@@ -21,6 +23,10 @@ class HttpTransport final : public Transport {
     try {
       web::http::client::http_client_config config;
       config.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout_));
+      if (!ca_file_.empty()) {
+        config.set_ssl_context_callback(
+            [ca = ca_file_](boost::asio::ssl::context& ctx) { ctx.load_verify_file(ca); });
+      }
       web::http::client::http_client client(base_, config);
       web::http::http_request req{std::string(method)};
       req.set_request_uri(std::string(path_and_query));
@@ -41,6 +47,7 @@ class HttpTransport final : public Transport {
   web::uri base_;
   std::string display_url_;
   std::string authorization_;  // "Basic ..." or empty
+  std::string ca_file_;        // empty: the system's CAs
   std::chrono::seconds timeout_;
 };
 
@@ -79,8 +86,12 @@ std::string redact_url(std::string_view url) {
 }
 
 Result<std::unique_ptr<Transport>> make_http_transport(const std::string& base_url,
+                                                       const std::string& ca_file,
                                                        std::chrono::seconds timeout) {
   std::string display = redact_url(base_url);
+  if (!ca_file.empty() && !std::ifstream(ca_file)) {
+    return Status::invalid_argument("--cacert " + ca_file + ": cannot read the file");
+  }
   try {
     web::uri uri(base_url);
     std::string authorization;
@@ -91,8 +102,8 @@ Result<std::unique_ptr<Transport>> make_http_transport(const std::string& base_u
       authorization = "Basic " + utility::conversions::to_base64(bytes);
       uri = web::uri_builder(uri).set_user_info("").to_uri();
     }
-    return std::unique_ptr<Transport>(
-        new HttpTransport(std::move(uri), std::move(display), std::move(authorization), timeout));
+    return std::unique_ptr<Transport>(new HttpTransport(
+        std::move(uri), std::move(display), std::move(authorization), ca_file, timeout));
   } catch (const std::exception& e) {
     return Status::invalid_argument("invalid worker URL '" + display + "': " + e.what());
   }

@@ -31,9 +31,11 @@ class Transport {
 
 // A Transport over cpprestsdk's http_client. `base_url` is "http[s]://[user:password@]host:port
 // [/prefix]"; user info becomes an HTTP basic Authorization header and is never printed.
-// Fails with kInvalidArgument when the URL cannot be parsed.
+// A non-empty `ca_file` (PEM) is the set of CAs trusted for https instead of the system's.
+// Fails with kInvalidArgument when the URL cannot be parsed or `ca_file` cannot be read.
 Result<std::unique_ptr<Transport>> make_http_transport(
-    const std::string& base_url, std::chrono::seconds timeout = std::chrono::seconds(120));
+    const std::string& base_url, const std::string& ca_file = "",
+    std::chrono::seconds timeout = std::chrono::seconds(120));
 
 // Encodes everything but RFC 3986 unreserved characters, so `text` is one path segment
 // ("my sink/1" → "my%20sink%2F1").

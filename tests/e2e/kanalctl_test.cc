@@ -408,5 +408,49 @@ TEST(KanalctlAuthTest, SendsBasicCredentialsGivenInTheUrl) {
   EXPECT_NE(anonymous.err.find("(HTTP 401)"), std::string::npos) << anonymous.err;
 }
 
+// Runs the openssl CLI; fails the test with its output when it fails.
+void openssl(const TempDir& dir, std::vector<std::string> args) {
+  auto log = dir / "openssl.log";
+  auto p = Process::spawn({.program = "openssl", .args = std::move(args), .log_file = log});
+  ASSERT_TRUE(is_ok(p));
+  auto status = p->wait(60s);
+  ASSERT_TRUE(status.has_value() && status->success()) << tail_of_file(log);
+}
+
+// An https worker whose certificate is signed by a CA of the test's own: kanalctl trusts it
+// with --cacert and refuses the connection without.
+TEST(KanalctlTlsTest, TrustsTheCaGivenWithCacert) {
+  TempDir dir("kanal-kanalctl-tls");
+  auto p = [&](const char* name) { return (dir / name).string(); };
+  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("ca.key"), "-out",
+                p("ca.pem"), "-days", "2", "-subj", "/CN=kanalctl test CA"});
+  openssl(dir, {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("server.key"), "-out",
+                p("server.csr"), "-subj", "/CN=localhost"});
+  ASSERT_TRUE(is_ok(write_file(dir / "san.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n")));
+  openssl(dir,
+          {"x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"),
+           "-CAcreateserial", "-out", p("server.crt"), "-days", "2", "-extfile", p("san.ext")});
+  auto key = read_file(dir / "server.key");
+  auto crt = read_file(dir / "server.crt");
+  ASSERT_TRUE(is_ok(key) && is_ok(crt));
+  ASSERT_TRUE(is_ok(write_file(dir / "server.pem", *key + *crt)));
+  KanalWorker worker({.dir = dir.path(),
+                      .worker = {{"listeners.https.ssl.keystore.type", "PEM"},
+                                 {"listeners.https.ssl.keystore.location", p("server.pem")}},
+                      .connectors = {},
+                      .scheme = "https",
+                      .client = {.ca_file = dir / "ca.pem"}});
+  ASSERT_TRUE(is_ok(worker.start()));
+
+  CtlRun trusted = run_kanalctl(dir, {"--url", worker.base_url(), "--cacert", p("ca.pem"), "list"});
+  CtlRun untrusted = run_kanalctl(dir, {"--url", worker.base_url(), "list"});
+
+  EXPECT_EQ(trusted.code(), 0) << trusted.describe();
+  EXPECT_EQ(untrusted.code(), 3) << untrusted.describe();
+  EXPECT_NE(untrusted.err.find("cannot reach the worker at " + worker.base_url()),
+            std::string::npos)
+      << untrusted.err;
+}
+
 }  // namespace
 }  // namespace kanal::testing

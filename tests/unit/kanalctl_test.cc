@@ -42,6 +42,11 @@ TEST(KanalctlOptionsTest, PrefersUrlOptionOverEnvironment) {
   EXPECT_EQ(parsed({"list", "--url=http://opt:3"}, "http://env:1").url, "http://opt:3");
 }
 
+TEST(KanalctlOptionsTest, ReadsCaFileForHttps) {
+  EXPECT_EQ(parsed({"--cacert", "ca.pem", "list"}).ca_file, "ca.pem");
+  EXPECT_NE(parse_error({"list", "--cacert"}).find("--cacert needs"), std::string::npos);
+}
+
 TEST(KanalctlOptionsTest, AcceptsOptionsAfterTheCommand) {
   Options o = parsed({"restart", "orders", "--failed", "-o", "json", "--tasks"});
 
