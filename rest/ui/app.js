@@ -198,8 +198,30 @@ function actionButton(action, label, connector) {
   return b;
 }
 
+// The button with keyboard focus, so a refresh (which rebuilds the rows) does not lose it.
+function focusedAction() {
+  const b = document.activeElement;
+  if (!b || !b.matches || !b.matches('#connectors button[data-action]')) return null;
+  return { action: b.dataset.action, connector: b.dataset.connector };
+}
+
+function restoreFocus(focus) {
+  if (!focus) return;
+  const toggled = { pause: 'resume', resume: 'pause' };
+  for (const action of [focus.action, toggled[focus.action]]) {
+    if (!action) continue;
+    const b = [...document.querySelectorAll(`#connectors button[data-action="${action}"]`)]
+        .find((x) => x.dataset.connector === focus.connector);
+    if (b) {
+      b.focus();
+      return;
+    }
+  }
+}
+
 function renderConnectors(expanded) {
   const table = $('connectors');
+  const focus = focusedAction();
   for (const body of table.querySelectorAll('tbody')) body.remove();
   const names = Object.keys(expanded).sort();
   $('no-connectors').hidden = names.length > 0;
@@ -238,6 +260,7 @@ function renderConnectors(expanded) {
     }
     table.append(body);
   }
+  restoreFocus(focus);
 }
 
 // Reloads connectors and metrics. A call made while one runs (a click during an automatic
