@@ -13,6 +13,7 @@
 #include "support/eventually.h"
 #include "support/kanal_worker.h"
 #include "support/paths.h"
+#include "support/ports.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -91,8 +92,11 @@ class RestSecurityTest : public ::testing::Test {
                                  "# user=password, as Connect's PropertyFileLoginModule reads it\n"
                                  "ops: s3cret:with colon\n"
                                  "viewer=another\n")));
+    admin_port_ = free_tcp_port();
+    Props settings = secure_settings(*dir_);
+    settings["admin.listeners"] = "https://127.0.0.1:" + std::to_string(admin_port_);
     worker_ = new KanalWorker({.dir = dir_->path(),
-                               .worker = secure_settings(*dir_),
+                               .worker = settings,
                                .connectors = {},
                                .scheme = "https",
                                .client = trusted(*dir_)});
@@ -108,10 +112,12 @@ class RestSecurityTest : public ::testing::Test {
 
   static TempDir* dir_;
   static KanalWorker* worker_;
+  static uint16_t admin_port_;
 };
 
 TempDir* RestSecurityTest::dir_ = nullptr;
 KanalWorker* RestSecurityTest::worker_ = nullptr;
+uint16_t RestSecurityTest::admin_port_ = 0;
 
 TEST_F(RestSecurityTest, AnswersGetRootOverHttpsWhenCaIsTrusted) {
   HttpResult r = rest::testing::request("GET", url("/"), "", trusted(*dir_));
@@ -247,6 +253,18 @@ TEST_F(RestSecurityTest, ChallengesPreflightFromOriginNotAllowed) {
 
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(header_of(r, "Access-Control-Allow-Origin"), "<absent>");
+}
+
+TEST_F(RestSecurityTest, ServesAdminRoutesOnlyOnHttpsAdminListenerWithCredentials) {
+  std::string admin = "https://127.0.0.1:" + std::to_string(admin_port_) + "/admin/loggers";
+
+  HttpResult on_admin = rest::testing::request("GET", admin, "", trusted(*dir_));
+  HttpResult without_credentials = rest::testing::request("GET", admin, "", trusted(*dir_, false));
+  HttpResult on_main = worker_->http("GET", "/admin/loggers");
+
+  EXPECT_EQ(on_admin.status, 200) << on_admin.body;
+  EXPECT_EQ(without_credentials.status, 401);
+  EXPECT_EQ(on_main.status, 404);
 }
 
 // ---- Start-up errors: exit code 2 and a message naming the key or the file ----
@@ -401,8 +419,15 @@ TEST(RestSecurityDistributedTest, FollowerForwardsCreateToLeaderOverHttpsWithCal
     Status s = workers.back()->start();
     ASSERT_TRUE(s.ok()) << s.message();
   }
-  // The leader is the worker whose id (host:port) sorts first (see distributed_cluster_test.cc).
-  size_t leader = workers[0]->base_url() < workers[1]->base_url() ? 0 : 1;
+  // The leader is the worker that published an assignment naming both members.
+  auto published_both = [&](size_t i) {
+    std::string log = tail_of_file(workers[i]->log_file(), 400);
+    size_t at = log.find("event=assignment.published");
+    return at != std::string::npos && log.find("members=2", at) != std::string::npos;
+  };
+  ASSERT_TRUE(eventually([&] { return published_both(0) || published_both(1); }, 60s,
+                         [&] { return workers[0]->log_tail(20) + workers[1]->log_tail(20); }));
+  size_t leader = published_both(0) ? 0 : 1;
   size_t follower = 1 - leader;
   std::string body = R"({"name":"forwarded","config":{"connector.class":"DatagenSource",)"
                      R"("topic":")" +
