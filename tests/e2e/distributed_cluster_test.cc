@@ -497,7 +497,7 @@ TEST(DistributedClusterTest, VanishedWorkerBackWithinScheduledDelayGetsItsOwnTas
   // Once the group notices (session.timeout.ms), the leader holds the work back...
   ASSERT_TRUE(eventually(
       [&] {
-        return cluster.log_of(leader).find("event=assignment.lost.held worker=" + gone) !=
+        return cluster.log_of(leader).find("event=assignment.lost.held departed_worker=" + gone) !=
                std::string::npos;
       },
       kSessionTimeout + 30s, [&] { return cluster.logs(); }));
@@ -505,7 +505,7 @@ TEST(DistributedClusterTest, VanishedWorkerBackWithinScheduledDelayGetsItsOwnTas
   ASSERT_TRUE(eventually(
       [&] {
         std::string log = cluster.log_of(leader);
-        size_t held = log.find("event=assignment.lost.held worker=" + gone);
+        size_t held = log.find("event=assignment.lost.held departed_worker=" + gone);
         return log.find("event=assignment.published", held) != std::string::npos;
       },
       10s, [&] { return cluster.logs(); }));
@@ -525,8 +525,8 @@ TEST(DistributedClusterTest, VanishedWorkerBackWithinScheduledDelayGetsItsOwnTas
         for (const auto& [id, v] : before) {
           if (after[id].worker_id != v.worker_id) return false;
         }
-        return cluster.log_of(leader).find("event=assignment.lost.returned worker=" + gone) !=
-               std::string::npos;
+        return cluster.log_of(leader).find("event=assignment.lost.returned departed_worker=" +
+                                           gone) != std::string::npos;
       },
       60s,
       [&] {

@@ -670,12 +670,13 @@ std::map<std::string, LostWork> DistributedHerder::hold_lost_work(
         mine.connectors.insert(mine.connectors.end(), lw.work.connectors.begin(),
                                lw.work.connectors.end());
         mine.tasks.insert(mine.tasks.end(), lw.work.tasks.begin(), lw.work.tasks.end());
-        logger_.info("assignment.lost.returned", {{"worker", worker}});
+        logger_.info("assignment.lost.returned", {{"departed_worker", worker}});
       } else if (now < lw.deadline_ms) {
         lost[worker] = lw;
       } else {
-        logger_.info("assignment.lost.reassigned",
-                     {{"worker", worker}, {"tasks", std::to_string(lw.work.tasks.size())}});
+        logger_.info(
+            "assignment.lost.reassigned",
+            {{"departed_worker", worker}, {"tasks", std::to_string(lw.work.tasks.size())}});
       }
     }
   }
@@ -684,7 +685,7 @@ std::map<std::string, LostWork> DistributedHerder::hold_lost_work(
     if (work.connectors.empty() && work.tasks.empty()) continue;
     if (scheduled_delay_ms_ <= 0 || left_cleanly(worker)) continue;  // moves now
     lost[worker] = LostWork{work, now + scheduled_delay_ms_};
-    logger_.info("assignment.lost.held", {{"worker", worker},
+    logger_.info("assignment.lost.held", {{"departed_worker", worker},
                                           {"connectors", std::to_string(work.connectors.size())},
                                           {"tasks", std::to_string(work.tasks.size())},
                                           {"delay_ms", std::to_string(scheduled_delay_ms_)}});
