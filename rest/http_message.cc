@@ -14,7 +14,10 @@ HttpResponse error_response(int http_status, std::string_view message) {
   w.Key("message");
   w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
   w.EndObject();
-  return HttpResponse{http_status, buf.GetString(), {}};
+  HttpResponse r;
+  r.status = http_status;
+  r.body = buf.GetString();
+  return r;
 }
 
 HttpResponse error_response(const Status& status) {
@@ -23,9 +26,16 @@ HttpResponse error_response(const Status& status) {
 }
 
 HttpResponse json_response(std::string json, int http_status) {
-  return HttpResponse{http_status, std::move(json), {}};
+  HttpResponse r;
+  r.status = http_status;
+  r.body = std::move(json);
+  return r;
 }
 
-HttpResponse empty_response(int http_status) { return HttpResponse{http_status, {}, {}}; }
+HttpResponse empty_response(int http_status) {
+  HttpResponse r;
+  r.status = http_status;
+  return r;
+}
 
 }  // namespace kanal::rest

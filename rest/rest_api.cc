@@ -265,7 +265,7 @@ HttpResponse RestApi::handle(const HttpRequest& request, Exposure exposure) noex
     return error_response(500, "Internal server error while handling request " +
                                    std::to_string(id) + "; the worker log has the details");
   } catch (...) {
-    return HttpResponse{500, {}, {}};
+    return empty_response(500);
   }
 }
 
