@@ -208,5 +208,52 @@ TEST_F(MetricsEndpointTest, DropsTheTaskSeriesWhenTheConnectorIsDeleted) {
   EXPECT_TRUE(last.errors.empty()) << ::testing::PrintToString(last.errors);
 }
 
+// Distributed mode: the worker's join is a rebalance, and the connector it then runs counts as
+// this worker's.
+TEST(MetricsDistributedTest, CountsTheRebalanceAndTheConnectorWhenAWorkerJoinsItsGroup) {
+  TempDir dir("kanal-metrics-distributed");
+  std::string base = unique_test_name();
+  KanalWorker worker(KanalWorkerOptions{.mode = "distributed",
+                                        .dir = dir.path(),
+                                        .worker = {{"group.id", base + "-group"},
+                                                   {"config.storage.topic", base + "-configs"},
+                                                   {"offset.storage.topic", base + "-offsets"},
+                                                   {"status.storage.topic", base + "-status"},
+                                                   {"config.storage.replication.factor", "1"},
+                                                   {"offset.storage.replication.factor", "1"},
+                                                   {"status.storage.replication.factor", "1"}},
+                                        .connectors = {}});
+  Status started = worker.start();
+  ASSERT_TRUE(started.ok()) << started.to_string();
+  std::ofstream(dir / "input.txt") << "one\ntwo\n";
+
+  auto created = eventually(
+      [&] {
+        auto r = worker.http("POST", "/connectors",
+                             R"({"name":")" + base +
+                                 R"(-source","config":{)"
+                                 R"("connector.class":"FileStreamSource","file":")" +
+                                 (dir / "input.txt").string() + R"(","topic":")" + base + R"("}})");
+        return r.status == 201;
+      },
+      60s);
+  ASSERT_TRUE(created) << worker.log_tail(30);
+  Scrape last;
+  bool counted = eventually(
+      [&] {
+        last = scrape(worker);
+        return last.at("kafka_connect_connect_worker_connector_count") == 1 &&
+               last.at("kafka_connect_connect_worker_task_count") == 1;
+      },
+      60s, [&] { return last.body; });
+
+  ASSERT_TRUE(counted) << worker.log_tail(30);
+  EXPECT_GE(last.at("kafka_connect_connect_worker_rebalance_completed_rebalances_total"), 1);
+  EXPECT_EQ(last.at("kafka_connect_connect_worker_rebalance_rebalancing"), 0);
+  EXPECT_GE(last.at("kafka_connect_connect_worker_rebalance_rebalance_max_time_ms"),
+            last.at("kafka_connect_connect_worker_rebalance_rebalance_avg_time_ms"));
+  EXPECT_TRUE(last.errors.empty()) << ::testing::PrintToString(last.errors);
+}
+
 }  // namespace
 }  // namespace kanal::testing
