@@ -1,5 +1,8 @@
 #include "common/log.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -90,38 +93,6 @@ std::string redact_locked(const Registry& r, std::string_view text) {
     }
   }
   return out;
-}
-
-void append_json_string(std::string& out, std::string_view v) {
-  out += '"';
-  for (char c : v) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -269,14 +240,15 @@ void Logger::log(Level level, std::string_view event, std::initializer_list<Fiel
   }
   std::string line;
   if (static_cast<Format>(r.format.load(std::memory_order_relaxed)) == Format::kJson) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> json(buffer);
+    json.StartObject();
     std::vector<std::string> used;
     auto member = [&](std::string_view k, std::string_view v) {
       if (std::find(used.begin(), used.end(), k) != used.end()) return false;
       used.emplace_back(k);
-      line += used.size() == 1 ? "{" : ",";
-      append_json_string(line, k);
-      line += ':';
-      append_json_string(line, v);
+      json.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+      json.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
       return true;
     };
     member("time", timestamp());
@@ -293,7 +265,9 @@ void Logger::log(Level level, std::string_view event, std::initializer_list<Fiel
     for (const auto& [k, v] : values) {
       if (!member(k, v)) member("field." + std::string(k), v);
     }
-    line += "}\n";
+    json.EndObject();
+    line.assign(buffer.GetString(), buffer.GetSize());
+    line += '\n';
   } else {
     line = timestamp();
     line += ' ';
