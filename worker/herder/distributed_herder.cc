@@ -180,6 +180,27 @@ bool is_older(const AssignmentRecord& a, const AssignmentRecord& b) {
 
 // ---- Assignment record codec ----
 
+namespace {
+
+// The "connectors" and "tasks" members of one worker's work (read back by read_work()).
+void write_work(Writer& w, const MemberAssignment& work) {
+  w.Key("connectors");
+  w.StartArray();
+  for (const auto& c : work.connectors) write_string(w, c);
+  w.EndArray();
+  w.Key("tasks");
+  w.StartArray();
+  for (const auto& t : work.tasks) {
+    w.StartArray();
+    write_string(w, t.connector);
+    w.Int(t.task);
+    w.EndArray();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
 std::string encode_assignment_record(const AssignmentRecord& r) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
@@ -204,19 +225,7 @@ std::string encode_assignment_record(const AssignmentRecord& r) {
       for (const auto& id : ids->second) write_string(w, id);
     }
     w.EndArray();
-    w.Key("connectors");
-    w.StartArray();
-    for (const auto& c : ma.connectors) write_string(w, c);
-    w.EndArray();
-    w.Key("tasks");
-    w.StartArray();
-    for (const auto& t : ma.tasks) {
-      w.StartArray();
-      write_string(w, t.connector);
-      w.Int(t.task);
-      w.EndArray();
-    }
-    w.EndArray();
+    write_work(w, ma);
     w.EndObject();
   }
   w.EndObject();
@@ -228,19 +237,7 @@ std::string encode_assignment_record(const AssignmentRecord& r) {
       w.StartObject();
       w.Key("deadline_ms");
       w.Int64(lw.deadline_ms);
-      w.Key("connectors");
-      w.StartArray();
-      for (const auto& c : lw.work.connectors) write_string(w, c);
-      w.EndArray();
-      w.Key("tasks");
-      w.StartArray();
-      for (const auto& t : lw.work.tasks) {
-        w.StartArray();
-        write_string(w, t.connector);
-        w.Int(t.task);
-        w.EndArray();
-      }
-      w.EndArray();
+      write_work(w, lw.work);
       w.EndObject();
     }
     w.EndObject();
