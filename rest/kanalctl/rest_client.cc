@@ -5,6 +5,8 @@
 #include <fstream>
 #include <vector>
 
+#include "rest/url.h"
+
 namespace kanal::ctl {
 namespace {
 
@@ -53,23 +55,7 @@ class HttpTransport final : public Transport {
 
 }  // namespace
 
-std::string encode_segment(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
+std::string encode_segment(std::string_view text) { return rest::percent_encode_segment(text); }
 
 std::string redact_url(std::string_view url) {
   size_t scheme_end = url.find("://");

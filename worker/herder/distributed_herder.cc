@@ -20,6 +20,7 @@
 #include "herder/standalone_herder.h"
 #include "metrics/metrics.h"
 #include "rest/client/internal_client.h"
+#include "rest/url.h"
 #include "storage/offset_codec.h"
 
 namespace kanal::herder {
@@ -58,21 +59,6 @@ ConnectorType type_of(ConnectorKind k) {
 // with the caller's Authorization header). ----
 
 using HttpReply = rest::client::InternalReply;
-
-std::string percent_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // `base_url`: "http://host:port/" or "https://host:port/" (as advertised). `path` starts with '/'.
 HttpReply http_call(const config::WorkerConfig& config, const std::string& base_url,
@@ -1141,9 +1127,9 @@ Result<PutResult> DistributedHerder::put_connector_config(const std::string& nam
   HttpReply reply;
   if (allow_replace) {
     write_config(w, config);
-    reply =
-        http_call(config_, r.leader_url, "PUT", "/connectors/" + percent_encode(name) + "/config",
-                  sb.GetString(), kForwardTimeout);
+    reply = http_call(config_, r.leader_url, "PUT",
+                      "/connectors/" + rest::percent_encode_segment(name) + "/config",
+                      sb.GetString(), kForwardTimeout);
   } else {
     w.StartObject();
     w.Key("name");
@@ -1190,8 +1176,9 @@ Status DistributedHerder::delete_connector(const std::string& name) {
     });
   }
   if (r.leader_url.empty()) return no_leader();
-  HttpReply reply = http_call(config_, r.leader_url, "DELETE",
-                              "/connectors/" + percent_encode(name), "", kForwardTimeout);
+  HttpReply reply =
+      http_call(config_, r.leader_url, "DELETE",
+                "/connectors/" + rest::percent_encode_segment(name), "", kForwardTimeout);
   if (reply.status == 204 || reply.status == 200) return Status::OK();
   return status_of_reply(reply);
 }
@@ -1203,7 +1190,7 @@ Result<std::optional<ConnectorStatus>> DistributedHerder::restart_connector(cons
   Routing r = routing();
   if (!r.leader) {
     if (r.leader_url.empty()) return no_leader();
-    std::string path = "/connectors/" + percent_encode(name) +
+    std::string path = "/connectors/" + rest::percent_encode_segment(name) +
                        "/restart?includeTasks=" + (include_tasks ? "true" : "false") +
                        "&onlyFailed=" + (only_failed ? "true" : "false");
     HttpReply reply = http_call(config_, r.leader_url, "POST", path, "", kForwardTimeout);
@@ -1254,8 +1241,8 @@ Status DistributedHerder::restart_task(const TaskId& id) {
     });
   }
   HttpReply reply = http_call(config_, scheme_of(url_) + "://" + owner->second + "/", "POST",
-                              "/connectors/" + percent_encode(id.connector) + "/tasks/" +
-                                  std::to_string(id.task) + "/restart",
+                              "/connectors/" + rest::percent_encode_segment(id.connector) +
+                                  "/tasks/" + std::to_string(id.task) + "/restart",
                               "", kForwardTimeout);
   if (reply.status == 204 || reply.status == 200) return Status::OK();
   return status_of_reply(reply);
@@ -1282,8 +1269,9 @@ Status DistributedHerder::stop_connector(const std::string& name) {
     });
   }
   if (r.leader_url.empty()) return no_leader();
-  HttpReply reply = http_call(config_, r.leader_url, "PUT",
-                              "/connectors/" + percent_encode(name) + "/stop", "", kForwardTimeout);
+  HttpReply reply =
+      http_call(config_, r.leader_url, "PUT",
+                "/connectors/" + rest::percent_encode_segment(name) + "/stop", "", kForwardTimeout);
   if (reply.status >= 200 && reply.status < 300) return Status::OK();
   return status_of_reply(reply);
 }
