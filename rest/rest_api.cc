@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <thread>
 #include <typeinfo>
 
 #include "common/log.h"
@@ -247,6 +248,17 @@ HttpResponse RestApi::handle(const HttpRequest& request, Exposure exposure) noex
     if ((admin && exposure == Exposure::kWithoutAdmin) ||
         (!admin && exposure == Exposure::kAdminOnly)) {
       return error_response(404, "HTTP 404 Not Found");
+    }
+    // Before the herder has read the cluster's state, "no connectors" would be a wrong answer:
+    // wait for it, as Connect's requests wait behind its herder's start-up.
+    if (request.path.starts_with("/connectors") && !herder_.ready()) {
+      auto deadline = std::chrono::steady_clock::now() + options_.startup_wait;
+      while (!herder_.ready() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      if (!herder_.ready()) {
+        return error_response(503, "Worker is still starting up; try again shortly");
+      }
     }
     return router_.dispatch(request);
   } catch (const std::exception& e) {

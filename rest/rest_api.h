@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -33,6 +34,9 @@ struct RestApiOptions {
   int64_t max_request_bytes = 10 * 1024 * 1024;  // rest.request.max.bytes; 413 above it
   bool topic_tracking_enable = true;             // topic.tracking.enable; 403 when false
   bool topic_tracking_allow_reset = true;        // topic.tracking.allow.reset; 403 when false
+  // How long a /connectors request made while the worker starts waits for the herder to have
+  // read its state (Connect's requests queue behind the herder's start-up), then 503.
+  std::chrono::milliseconds startup_wait = std::chrono::seconds(60);
 
   // Reads the keys above from a worker config.
   static RestApiOptions from(const config::WorkerConfig& config);

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "common/log.h"
 #include "rest/testing/fake_herder.h"
@@ -80,6 +82,41 @@ TEST_F(RestApiTest, Returns503StartingWhenHerderIsNotReady) {
 
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.body, R"({"status":"starting","message":"Worker is still starting up."})");
+}
+
+RestApiOptions short_startup_wait() {
+  RestApiOptions o;
+  o.startup_wait = std::chrono::milliseconds(300);
+  return o;
+}
+
+class StartingRestApiTest : public RestApiTest {
+ protected:
+  StartingRestApiTest() : RestApiTest(short_startup_wait()) {}
+};
+
+TEST_F(StartingRestApiTest, ConnectorRequestsWaitForTheHerderThen503) {
+  herder_.set_ready(false);
+
+  HttpResponse r = call("GET", "/connectors");
+
+  // Not an empty list: the worker does not know its connectors yet.
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("starting up"), std::string::npos) << r.body;
+  EXPECT_EQ(call("GET", "/").status, 200);  // the rest does not wait
+}
+
+TEST_F(StartingRestApiTest, ConnectorRequestsAnsweredOnceTheHerderIsReady) {
+  herder_.set_ready(false);
+  std::thread starter([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    herder_.set_ready(true);
+  });
+
+  HttpResponse r = call("GET", "/connectors");
+  starter.join();
+
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 TEST_F(RestApiTest, Returns500UnhealthyWhenHerderLoopTimesOut) {
