@@ -1113,6 +1113,21 @@ TEST_F(RestEndpointsTest, Returns400NamingAvailableVersionsWhenConverterVersionI
   EXPECT_EQ(call("GET", "/connectors/" + name_).status, 404);
 }
 
+TEST_F(RestEndpointsTest, Returns400InValidationFormWhenConnectorVersionIsUnknown) {
+  Props config = file_source(topic_);
+  config["connector.plugin.version"] = "9.9.9";
+
+  HttpResult r = create(name_, config);
+
+  EXPECT_TRUE(is_error(r, 400,
+                       {"contains the following 1 error(s):",
+                        "Plugin org.apache.kafka.connect.file.FileStreamSourceConnector not found "
+                        "that matches the version range [9.9.9,9.9.9], available versions: [",
+                        "config/validate"}))
+      << r.body;
+  EXPECT_EQ(call("GET", "/connectors/" + name_).status, 404);
+}
+
 TEST_F(RestEndpointsTest, Returns400NamingNearClassesWhenValidatedClassIsUnknown) {
   Props config = datagen(topic_);
   config["connector.class"] = "DatagenSorce";

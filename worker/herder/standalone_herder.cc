@@ -256,7 +256,18 @@ Result<ConnectorKind> check_connector_config(const config::WorkerConfig& wc,
     return Status::invalid_argument("Connector config {" + name + "} contains no connector type");
   }
   auto infos = validate_connector(wc, catalog, converters, transforms, cls, config);
-  if (!infos.ok()) return infos.status();
+  if (!infos.ok()) {
+    // An unknown connector.plugin.version is a config error to Connect: its validation form.
+    if (infos.status().code() == Status::Code::kInvalidArgument &&
+        !config::trim(get_or(config, "connector.plugin.version")).empty()) {
+      ConfigInfos one;
+      one.error_count = 1;
+      one.configs.emplace_back();
+      one.configs.back().value.errors.push_back(infos.status().message());
+      return Status::invalid_argument(validation_failure_message(one));
+    }
+    return infos.status();
+  }
   if (infos->error_count > 0) return Status::invalid_argument(validation_failure_message(*infos));
   auto plugin = catalog.connector(cls, get_or(config, "connector.plugin.version"));
   if (!plugin.ok()) return plugin.status();
