@@ -30,5 +30,12 @@ int main(int argc, char** argv) {
     std::cerr << "kanalctl: " << transport.status().message() << '\n';
     return kExitUsage;
   }
-  return run_command(*opts, **transport, std::cout, std::cerr);
+  int code = run_command(*opts, **transport, std::cout, std::cerr);
+  // cpprestsdk finishes a request's stream clean-up on its own thread pool after the result was
+  // delivered (at once after a failed connect). Returning from main would run static destructors
+  // while those threads still work: a crash or a leak report at exit. The output is all written,
+  // so leave at once.
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(code);
 }
