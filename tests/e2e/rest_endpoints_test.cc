@@ -1128,6 +1128,22 @@ TEST_F(RestEndpointsTest, Returns400InValidationFormWhenConnectorVersionIsUnknow
   EXPECT_EQ(call("GET", "/connectors/" + name_).status, 404);
 }
 
+TEST_F(RestEndpointsTest, ListsConfigKeysOfTransformationsAndPredicates) {
+  HttpResult t = call(
+      "GET", "/connector-plugins/org.apache.kafka.connect.transforms.InsertField$Value/config");
+  EXPECT_EQ(t.status, 200) << t.body;
+  EXPECT_NE(t.body.find(R"("name":"static.field")"), std::string::npos) << t.body;
+  HttpResult p = call("GET", "/connector-plugins/TopicNameMatches/config");
+  EXPECT_EQ(p.status, 200) << p.body;
+  EXPECT_NE(p.body.find(R"("name":"pattern")"), std::string::npos) << p.body;
+  // A known transformation without the asked version: 400, as for connectors.
+  HttpResult v =
+      call("GET",
+           "/connector-plugins/org.apache.kafka.connect.transforms.InsertField$Value/config"
+           "?version=9.9.9");
+  EXPECT_TRUE(is_error(v, 400, {"9.9.9"})) << v.body;
+}
+
 TEST_F(RestEndpointsTest, Returns400NamingNearClassesWhenValidatedClassIsUnknown) {
   Props config = datagen(topic_);
   config["connector.class"] = "DatagenSorce";

@@ -1071,11 +1071,7 @@ std::vector<PluginInfo> DistributedHerder::plugins(bool connectors_only) {
 
 Result<std::vector<ConfigKeyInfo>> DistributedHerder::plugin_config(const std::string& plugin_class,
                                                                     const std::string& version) {
-  auto p = catalog_.connector(plugin_class, version);
-  if (!p.ok()) return Status::not_found(p.status().message());
-  std::vector<ConfigKeyInfo> out;
-  for (const auto& k : (*p)->config_def().keys()) out.push_back(key_info(k));
-  return out;
+  return plugin_config_keys(catalog_, transforms_, plugin_class, version);
 }
 
 Result<ConfigInfos> DistributedHerder::validate_connector_config(const std::string& plugin_class,

@@ -124,6 +124,34 @@ void add_group(std::vector<std::string>& groups, const std::string& g) {
 
 }  // namespace
 
+Result<std::vector<ConfigKeyInfo>> plugin_config_keys(
+    runtime::PluginCatalog& catalog, const transforms::TransformRegistry& transforms,
+    const std::string& plugin_class, const std::string& version) {
+  std::vector<ConfigKeyInfo> out;
+  auto list = [&out](const config::ConfigDef& def) {
+    for (const auto& k : def.keys()) out.push_back(key_info(k));
+    return out;
+  };
+  auto connector = catalog.connector(plugin_class, "");
+  if (connector.ok()) {
+    auto p = version.empty() ? std::move(connector) : catalog.connector(plugin_class, version);
+    if (!p.ok()) return Status::invalid_argument(p.status().message());
+    return list((*p)->config_def());
+  }
+  // Transformations and predicates: only the plugin's own keys (spec 1).
+  if (transforms.resolve(plugin_class, transforms::PluginType::kTransformation).ok()) {
+    auto t = transforms.create_transformation(plugin_class, version);
+    if (!t.ok()) return Status::invalid_argument(t.status().message());
+    return list((*t)->config_def());
+  }
+  if (transforms.resolve(plugin_class, transforms::PluginType::kPredicate).ok()) {
+    auto p = transforms.create_predicate(plugin_class, version);
+    if (!p.ok()) return Status::invalid_argument(p.status().message());
+    return list((*p)->config_def());
+  }
+  return Status::not_found(connector.status().message());
+}
+
 ConfigKeyInfo key_info(const config::ConfigKey& k) {
   ConfigKeyInfo out;
   out.name = k.name;
@@ -735,14 +763,7 @@ std::vector<PluginInfo> StandaloneHerder::plugins(bool connectors_only) {
 
 Result<std::vector<ConfigKeyInfo>> StandaloneHerder::plugin_config(const std::string& plugin_class,
                                                                    const std::string& version) {
-  // An unknown plugin is 404; a known plugin without the asked version is 400, as Connect 4.3.
-  auto any = catalog_.connector(plugin_class, "");
-  if (!any.ok()) return Status::not_found(any.status().message());
-  auto p = version.empty() ? std::move(any) : catalog_.connector(plugin_class, version);
-  if (!p.ok()) return Status::invalid_argument(p.status().message());
-  std::vector<ConfigKeyInfo> out;
-  for (const auto& k : (*p)->config_def().keys()) out.push_back(key_info(k));
-  return out;
+  return plugin_config_keys(catalog_, transforms_, plugin_class, version);
 }
 
 Result<ConfigInfos> StandaloneHerder::validate_connector_config(const std::string& plugin_class,

@@ -139,4 +139,11 @@ std::string validation_failure_message(const ConfigInfos& infos);
 
 ConfigKeyInfo key_info(const config::ConfigKey& key);
 
+// GET /connector-plugins/{plugin}/config (shared with the distributed herder): a connector's own
+// keys, or a transformation's or predicate's. Unknown plugin → kNotFound; a known connector,
+// transformation or predicate without the asked `version` → kInvalidArgument (Connect 4.3).
+Result<std::vector<ConfigKeyInfo>> plugin_config_keys(
+    runtime::PluginCatalog& catalog, const transforms::TransformRegistry& transforms,
+    const std::string& plugin_class, const std::string& version);
+
 }  // namespace kanal::herder
