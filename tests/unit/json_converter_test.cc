@@ -562,7 +562,7 @@ TEST(JsonConverterTest, RejectsUnknownDecimalFormat) {
 
   EXPECT_EQ(st.message(),
             "Invalid value HEX for configuration decimal.format: String must be one of (case "
-            "insensitive): BASE64, NUMERIC");
+            "insensitive): NUMERIC, BASE64");
 }
 
 TEST(JsonConverterTest, UsesKafkaDefaultsWhenNotConfigured) {

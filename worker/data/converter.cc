@@ -101,6 +101,28 @@ std::vector<ConverterRegistry::Listed> listed(const auto& table) {
 
 }  // namespace
 
+namespace {
+
+const config::ConfigDef& no_settings() {
+  static const config::ConfigDef kNone;
+  return kNone;
+}
+
+}  // namespace
+
+const config::ConfigDef& Converter::config_def() const { return no_settings(); }
+const config::ConfigDef& HeaderConverter::config_def() const { return no_settings(); }
+
+config::ConfigKey converter_type_key() {
+  config::ConfigKey key;
+  key.name = "converter.type";
+  key.type = config::Type::kString;
+  key.importance = config::Importance::kLow;
+  key.documentation = "The role this converter instance serves: key, value or header.";
+  key.validator = config::one_of({"key", "value", "header"});
+  return key;
+}
+
 ConverterRegistry ConverterRegistry::with_builtins() {
   ConverterRegistry r;
   auto both = [&r](std::string_view class_name, auto make) {

@@ -58,6 +58,11 @@ class Converter {
   // Called once, before any conversion.
   virtual Status configure(const ConfigMap& configs, bool is_key) = 0;
 
+  // The settings configure() understands (Connect's Converter.config()): what
+  // GET /connector-plugins/{converter}/config lists and what validation checks. Keys are
+  // unprefixed ("schemas.enable"). Default: none.
+  virtual const config::ConfigDef& config_def() const;
+
   // Serializes (schema, value) for `topic` into `out` (overwritten; capacity reused). `headers`
   // may be null; converters may read or add to them (Kafka's headers-aware overload).
   // A null value may produce null bytes (out.is_null), as Kafka converters do.
@@ -77,6 +82,9 @@ class HeaderConverter {
   // As Converter::configure (the worker strips "header.converter.").
   virtual Status configure(const ConfigMap& configs) = 0;
 
+  // As Converter::config_def (Connect's HeaderConverter.config()). Default: none.
+  virtual const config::ConfigDef& config_def() const;
+
   // Serializes one header value into `out` (overwritten). A null value gives null bytes.
   virtual Status from_connect_header(std::string_view topic, std::string_view header_key,
                                      const SchemaPtr& schema, const Value& value,
@@ -87,6 +95,11 @@ class HeaderConverter {
                                                    std::string_view header_key,
                                                    std::optional<std::string_view> bytes) = 0;
 };
+
+// Connect's ConverterConfig key `converter.type` ("key", "value" or "header"), which every
+// built-in converter except SimpleHeaderConverter declares first. Validation fills it with the
+// role being checked.
+config::ConfigKey converter_type_key();
 
 // Creates converters by Kafka class name or alias. Built-in converters are registered by
 // with_builtins(); the plugin loader registers plugin-provided converters with

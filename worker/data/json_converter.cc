@@ -1015,6 +1015,56 @@ JsonConverter::JsonConverter(JsonConverterOptions options)
 
 JsonConverter::~JsonConverter() = default;
 
+const config::ConfigDef& JsonConverter::config_def() const {
+  static const config::ConfigDef def = [] {
+    auto key = [](std::string_view name, config::Type type, std::string def,
+                  config::Importance importance, std::string doc, std::string group, int order,
+                  std::string display) {
+      config::ConfigKey k;
+      k.name = std::string(name);
+      k.type = type;
+      k.default_value = std::move(def);
+      k.importance = importance;
+      k.documentation = std::move(doc);
+      k.group = std::move(group);
+      k.order_in_group = order;
+      k.width = config::Width::kMedium;
+      k.display_name = std::move(display);
+      return k;
+    };
+    using config::Importance;
+    using config::Type;
+    config::ConfigDef d;
+    d.define(converter_type_key());
+    d.define(key(kSchemasEnable, Type::kBoolean, "true", Importance::kHigh,
+                 "Write each key or value as a {\"schema\":...,\"payload\":...} envelope, and "
+                 "expect one when reading.",
+                 "Schemas", 0, "Enable Schemas"));
+    d.define(key(kSchemasCacheSize, Type::kInt, "1000", Importance::kHigh,
+                 "How many schemas one converter instance keeps converted in each direction.",
+                 "Schemas", 1, "Schema Cache Size"));
+    config::ConfigKey decimal =
+        key(kDecimalFormat, Type::kString, "BASE64", Importance::kLow,
+            "How DECIMAL values are written: BASE64 (the unscaled bytes, base64-encoded) or "
+            "NUMERIC (a JSON number). Case insensitive.",
+            "Serialization", 0, "Decimal Format");
+    config::Validator formats = config::one_of({"NUMERIC", "BASE64"}, true);
+    decimal.validator = config::Validator{
+        [check = formats.check](const config::Value& v) -> std::optional<std::string> {
+          if (!check(v)) return std::nullopt;
+          return std::string("String must be one of (case insensitive): NUMERIC, BASE64");
+        },
+        formats.description, formats.recommended};
+    d.define(std::move(decimal));
+    d.define(key(kReplaceNullWithDefault, Type::kBoolean, "true", Importance::kLow,
+                 "Write a field's default value in place of a null when the field has one; "
+                 "false writes the null.",
+                 "Serialization", 1, "Replace null with default"));
+    return d;
+  }();
+  return def;
+}
+
 Status JsonConverter::configure(const ConfigMap& configs, bool /*is_key*/) {
   Result<bool> schemas_enable = parse_bool_setting(configs, kSchemasEnable, true);
   if (!schemas_enable.ok()) return schemas_enable.status();
@@ -1032,7 +1082,7 @@ Status JsonConverter::configure(const ConfigMap& configs, bool /*is_key*/) {
     } else {
       return Status::invalid_argument(
           "Invalid value " + it->second + " for configuration " + std::string(kDecimalFormat) +
-          ": String must be one of (case insensitive): BASE64, NUMERIC");
+          ": String must be one of (case insensitive): NUMERIC, BASE64");
     }
   }
   if (auto it = configs.find(std::string(kSchemasCacheSize)); it != configs.end()) {

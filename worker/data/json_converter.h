@@ -40,6 +40,7 @@ class JsonConverter final : public Converter, public HeaderConverter {
 
   // Converter
   Status configure(const ConfigMap& configs, bool is_key) override;
+  const config::ConfigDef& config_def() const override;
   Status from_connect(std::string_view topic, Headers* headers, const SchemaPtr& schema,
                       const Value& value, SerializedData& out) override;
   Result<SchemaAndValue> to_connect(std::string_view topic, const Headers* headers,

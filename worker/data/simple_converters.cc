@@ -89,10 +89,48 @@ size_t width_of(SchemaType t) {
   }
 }
 
+// ConverterConfig: what ByteArrayConverter and the number converters declare.
+const config::ConfigDef& type_only_def() {
+  static const config::ConfigDef def = [] {
+    config::ConfigDef d;
+    d.define(converter_type_key());
+    return d;
+  }();
+  return def;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // StringConverter
+
+const config::ConfigDef& StringConverter::config_def() const {
+  static const config::ConfigDef def = [] {
+    config::ConfigDef d;
+    d.define(converter_type_key());
+    config::ConfigKey enc;
+    enc.name = "converter.encoding";
+    enc.type = config::Type::kString;
+    enc.default_value = "UTF-8";
+    enc.importance = config::Importance::kHigh;
+    enc.documentation = "Character set of the string bytes. kanal supports UTF-8 only.";
+    enc.width = config::Width::kMedium;
+    enc.display_name = "Encoding";
+    enc.validator = config::Validator{
+        [](const config::Value& v) -> std::optional<std::string> {
+          auto* s = std::get_if<std::string>(&v);
+          if (!s || strcasecmp(s->c_str(), "UTF-8") == 0 || strcasecmp(s->c_str(), "UTF8") == 0) {
+            return std::nullopt;
+          }
+          return "only UTF-8 is supported";
+        },
+        "UTF-8",
+        {}};
+    d.define(std::move(enc));
+    return d;
+  }();
+  return def;
+}
 
 Status StringConverter::configure(const ConfigMap& configs, bool) {
   return check_encoding(configs);
@@ -134,6 +172,7 @@ Result<SchemaAndValue> StringConverter::to_connect_header(std::string_view topic
 // ---------------------------------------------------------------------------------------------
 // ByteArrayConverter
 
+const config::ConfigDef& ByteArrayConverter::config_def() const { return type_only_def(); }
 Status ByteArrayConverter::configure(const ConfigMap&, bool) { return Status::OK(); }
 Status ByteArrayConverter::configure(const ConfigMap&) { return Status::OK(); }
 
@@ -198,6 +237,7 @@ const char* NumberConverter::class_name_for(SchemaType type) {
   }
 }
 
+const config::ConfigDef& NumberConverter::config_def() const { return type_only_def(); }
 Status NumberConverter::configure(const ConfigMap&, bool) { return Status::OK(); }
 Status NumberConverter::configure(const ConfigMap&) { return Status::OK(); }
 

@@ -23,6 +23,7 @@ class StringConverter final : public Converter, public HeaderConverter {
   // Accepts converter.encoding (and the legacy serializer./deserializer.encoding); only UTF-8
   // (any case) is supported, another encoding is kInvalidArgument.
   Status configure(const ConfigMap& configs, bool is_key) override;
+  const config::ConfigDef& config_def() const override;
   // Null -> null bytes; otherwise the value's Java string form (to_java_string).
   Status from_connect(std::string_view topic, Headers* headers, const SchemaPtr& schema,
                       const Value& value, SerializedData& out) override;
@@ -44,6 +45,7 @@ class ByteArrayConverter final : public Converter, public HeaderConverter {
       "org.apache.kafka.connect.converters.ByteArrayConverter";
 
   Status configure(const ConfigMap& configs, bool is_key) override;
+  const config::ConfigDef& config_def() const override;
   // Accepts a null schema or a BYTES schema and a bytes (or null) value; else kInvalidArgument.
   Status from_connect(std::string_view topic, Headers* headers, const SchemaPtr& schema,
                       const Value& value, SerializedData& out) override;
@@ -68,6 +70,7 @@ class NumberConverter final : public Converter, public HeaderConverter {
   static const char* class_name_for(SchemaType type);
 
   Status configure(const ConfigMap& configs, bool is_key) override;
+  const config::ConfigDef& config_def() const override;
   // Accepts any numeric value convertible to the type without loss of kind (Kafka casts the
   // Java object: a value of another kind is kInvalidArgument); null -> null bytes.
   Status from_connect(std::string_view topic, Headers* headers, const SchemaPtr& schema,

@@ -1071,7 +1071,7 @@ std::vector<PluginInfo> DistributedHerder::plugins(bool connectors_only) {
 
 Result<std::vector<ConfigKeyInfo>> DistributedHerder::plugin_config(const std::string& plugin_class,
                                                                     const std::string& version) {
-  return plugin_config_keys(catalog_, transforms_, plugin_class, version);
+  return plugin_config_keys(catalog_, converters_, transforms_, plugin_class, version);
 }
 
 Result<ConfigInfos> DistributedHerder::validate_connector_config(const std::string& plugin_class,

@@ -14,6 +14,7 @@
 #include "herder/plugin_versions.h"
 #include "kafka/client.h"
 #include "runtime/connector_config.h"
+#include "runtime/converters.h"
 #include "storage/offset_codec.h"
 #include "transforms/transform_chain.h"
 
@@ -122,11 +123,57 @@ void add_group(std::vector<std::string>& groups, const std::string& g) {
   }
 }
 
+// Connect 3.8+ (AbstractHerder's converter validation): a converter the connector names itself
+// has its own settings checked too. They are listed as "<role>.<key>" entries, with
+// `converter.type` set to the role, and the converter's groups join the answer's. A class or
+// version that cannot be loaded is reported on the class key elsewhere; nothing is added here.
+void check_converter_settings(const config::WorkerConfig& wc,
+                              const data::ConverterRegistry& converters, const ConfigMap& config,
+                              ConfigInfos& infos) {
+  for (const std::string role : {"key.converter", "value.converter", "header.converter"}) {
+    runtime::ConverterChoice choice = runtime::choose_converter(wc, config, role);
+    if (!choice.from_connector) continue;
+    const bool header = role == "header.converter";
+    std::unique_ptr<data::Converter> converter;
+    std::unique_ptr<data::HeaderConverter> header_converter;
+    const config::ConfigDef* def = nullptr;
+    if (header) {
+      auto h = converters.create_header_converter(choice.cls, choice.version_spec);
+      if (!h.ok()) continue;
+      header_converter = std::move(*h);
+      def = &header_converter->config_def();
+    } else {
+      auto c = converters.create_converter(choice.cls, choice.version_spec);
+      if (!c.ok()) continue;
+      converter = std::move(*c);
+      def = &converter->config_def();
+    }
+    const std::string prefix = role + ".";
+    ConfigMap settings;
+    for (const auto& [k, v] : config) {
+      if (k.starts_with(prefix)) settings[k.substr(prefix.size())] = v;
+    }
+    settings["converter.type"] = header ? "header" : role.substr(0, role.find('.'));
+    for (const auto& v : def->validate(settings)) {
+      ConfigInfo ci;
+      if (const config::ConfigKey* k = def->find(v.name)) {
+        ci.definition = key_info(*k);
+        add_group(infos.groups, k->group);
+      }
+      ci.definition.name = prefix + v.name;
+      ci.value = v;
+      ci.value.name = prefix + v.name;
+      infos.configs.push_back(std::move(ci));
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::vector<ConfigKeyInfo>> plugin_config_keys(
-    runtime::PluginCatalog& catalog, const transforms::TransformRegistry& transforms,
-    const std::string& plugin_class, const std::string& version) {
+    runtime::PluginCatalog& catalog, const data::ConverterRegistry& converters,
+    const transforms::TransformRegistry& transforms, const std::string& plugin_class,
+    const std::string& version) {
   std::vector<ConfigKeyInfo> out;
   auto list = [&out](const config::ConfigDef& def) {
     for (const auto& k : def.keys()) out.push_back(key_info(k));
@@ -148,6 +195,17 @@ Result<std::vector<ConfigKeyInfo>> plugin_config_keys(
     auto p = transforms.create_predicate(plugin_class, version);
     if (!p.ok()) return Status::invalid_argument(p.status().message());
     return list((*p)->config_def());
+  }
+  // A class that is both (the built-ins) answers with its converter keys, as Connect does.
+  if (converters.converter_version(plugin_class).ok()) {
+    auto c = converters.create_converter(plugin_class, version);
+    if (!c.ok()) return Status::invalid_argument(c.status().message());
+    return list((*c)->config_def());
+  }
+  if (converters.header_converter_version(plugin_class).ok()) {
+    auto h = converters.create_header_converter(plugin_class, version);
+    if (!h.ok()) return Status::invalid_argument(h.status().message());
+    return list((*h)->config_def());
   }
   return Status::not_found(connector.status().message());
 }
@@ -215,6 +273,7 @@ Result<ConfigInfos> validate_connector(const config::WorkerConfig& wc,
     add_error(infos, k, msg);
   }
   check_plugin_versions(wc, catalog, *p, converters, config, infos);
+  check_converter_settings(wc, converters, config, infos);
   transforms::ChainValidation chain = transforms::TransformChain::validate(config, transforms);
   for (const auto& g : chain.groups) add_group(infos.groups, g);
   for (const auto& v : chain.values) {
@@ -763,7 +822,7 @@ std::vector<PluginInfo> StandaloneHerder::plugins(bool connectors_only) {
 
 Result<std::vector<ConfigKeyInfo>> StandaloneHerder::plugin_config(const std::string& plugin_class,
                                                                    const std::string& version) {
-  return plugin_config_keys(catalog_, transforms_, plugin_class, version);
+  return plugin_config_keys(catalog_, converters_, transforms_, plugin_class, version);
 }
 
 Result<ConfigInfos> StandaloneHerder::validate_connector_config(const std::string& plugin_class,

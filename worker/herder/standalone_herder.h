@@ -140,10 +140,11 @@ std::string validation_failure_message(const ConfigInfos& infos);
 ConfigKeyInfo key_info(const config::ConfigKey& key);
 
 // GET /connector-plugins/{plugin}/config (shared with the distributed herder): a connector's own
-// keys, or a transformation's or predicate's. Unknown plugin → kNotFound; a known connector,
-// transformation or predicate without the asked `version` → kInvalidArgument (Connect 4.3).
+// keys, or a transformation's, predicate's, converter's or header converter's. Unknown plugin →
+// kNotFound; a known plugin without the asked `version` → kInvalidArgument (Connect 4.3).
 Result<std::vector<ConfigKeyInfo>> plugin_config_keys(
-    runtime::PluginCatalog& catalog, const transforms::TransformRegistry& transforms,
-    const std::string& plugin_class, const std::string& version);
+    runtime::PluginCatalog& catalog, const data::ConverterRegistry& converters,
+    const transforms::TransformRegistry& transforms, const std::string& plugin_class,
+    const std::string& version);
 
 }  // namespace kanal::herder

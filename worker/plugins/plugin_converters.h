@@ -35,7 +35,7 @@ class PluginConverter : public data::Converter {
   Result<data::SchemaAndValue> to_connect(std::string_view topic, const data::Headers* headers,
                                           std::optional<std::string_view> bytes) override;
 
-  const config::ConfigDef& config_def() const { return plugin_->config_def; }
+  const config::ConfigDef& config_def() const override { return plugin_->config_def; }
 
  private:
   explicit PluginConverter(std::shared_ptr<const PluginInfo> plugin);
