@@ -421,6 +421,7 @@ class Bench:
             wait(child)
             t1 = time.monotonic()
             cpu1 = cpu_seconds(child.pid)
+            self.last_peak_mib = status_kib(child.pid, "VmHWM") / 1024
             return t1 - t0, cpu1 - cpu0
         finally:
             if perf is not None:
@@ -463,7 +464,7 @@ class Bench:
                 self.add(f"source.{flow}.{kind}.rate", self.n / secs)
                 self.add(f"source.{flow}.{kind}.cpu", cpu / (self.n / 1e6))
                 log(f"run {run} source {label} {NAMES[kind]}: {self.n / secs:,.0f} rec/s, "
-                    f"{cpu / (self.n / 1e6):.2f} CPU-s/M")
+                    f"{cpu / (self.n / 1e6):.2f} CPU-s/M, peak RSS {self.last_peak_mib:.0f} MiB")
 
     def sink_topic(self, size, json_envelope):
         key = ("sinkin", size, json_envelope)
@@ -514,7 +515,7 @@ class Bench:
                 self.add(f"sink.{flow}.{kind}.rate", self.n / secs)
                 self.add(f"sink.{flow}.{kind}.cpu", cpu / (self.n / 1e6))
                 log(f"run {run} sink {label} {NAMES[kind]}: {self.n / secs:,.0f} rec/s, "
-                    f"{cpu / (self.n / 1e6):.2f} CPU-s/M")
+                    f"{cpu / (self.n / 1e6):.2f} CPU-s/M, peak RSS {self.last_peak_mib:.0f} MiB")
 
     def warm_up(self, phases):
         """Writes the inputs and fills the sink topics: this also warms up the broker's JIT."""

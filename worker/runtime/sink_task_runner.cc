@@ -12,6 +12,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kPollTimeoutMs = 200;
 constexpr size_t kDefaultMaxPollRecords = 500;
+// How long an empty queue right after a backlog may last before the fetcher counts as stalled:
+// well above a fetch round trip, far below librdkafka's one-second wake-up.
+constexpr int kStallCheckMs = 10;
 
 std::string describe(const rd_kafka_message_t* m) {
   if (!m) return "";
@@ -422,6 +425,38 @@ void SinkTaskRunner::apply_target_state() {
   consumer_paused_ = want;
 }
 
+void SinkTaskRunner::wake_fetcher() {
+  if (consumer_paused_) return;
+  // A ListOffsets request is queued on the partition leader's broker thread and so wakes it;
+  // its answer is not needed. Only partitions with records left to fetch (cached high
+  // watermark beyond the consumer's position), and a few at most: this path is rare and
+  // each request blocks for one round trip.
+  constexpr int kMaxWakes = 16;
+  constexpr int kWakeTimeoutMs = 200;
+  int woken = 0;
+  for (const auto& k : assignment_) {
+    if (woken == kMaxWakes) break;
+    if (std::find(context_paused_.begin(), context_paused_.end(), k) != context_paused_.end()) {
+      continue;
+    }
+    int64_t low = 0;
+    int64_t high = 0;
+    if (rd_kafka_get_watermark_offsets(consumer_.get(), k.topic.c_str(), k.partition, &low,
+                                       &high) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      continue;
+    }
+    kafka::RdPartitionListPtr at(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(at.get(), k.topic.c_str(), k.partition);
+    rd_kafka_position(consumer_.get(), at.get());
+    const int64_t position = at->elems[0].offset;
+    if (position < 0 || position >= high) continue;
+    rd_kafka_query_watermark_offsets(consumer_.get(), k.topic.c_str(), k.partition, &low, &high,
+                                     kWakeTimeoutMs);
+    ++woken;
+  }
+  if (woken > 0) logger_.debug("sink.fetcher.woken", {{"partitions", std::to_string(woken)}});
+}
+
 void SinkTaskRunner::execute(std::stop_token stop) {
   errors_ = std::make_unique<ErrorHandler>(
       ErrorPolicy::from_connector_config(setup_.connector_config), logger_,
@@ -449,11 +484,24 @@ void SinkTaskRunner::execute(std::stop_token stop) {
     max_records = std::max<size_t>(1, std::stoul(it->second));
   }
   auto next_commit = Clock::now() + std::chrono::milliseconds(setup_.offset_flush_interval_ms);
+  bool after_backlog = false;  // the last batch was full: a backlog was being drained
+  bool stall_check = false;    // ... and the one after it was not: the queue just ran dry
   Status failure;
   while (!stop.stop_requested()) {
     apply_target_state();
     raw_batch_.clear();
-    rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
+    // librdkafka 2.0 stops fetching a partition once its local queue holds queued.min.messages
+    // (or queued.max.messages.kbytes) and looks again only when its broker thread next wakes,
+    // up to a second later: a sink that drains such a backlog faster than that sat idle for
+    // the rest of each second (1M records of 100 B: ~230k rec/s). So when the queue ran dry
+    // right after a backlog and stays empty for kStallCheckMs, wake the broker threads.
+    rd_kafka_message_t* first = nullptr;
+    if (stall_check) {
+      stall_check = false;
+      first = rd_kafka_consumer_poll(consumer_.get(), kStallCheckMs);
+      if (!first && rebalance_error_.ok()) wake_fetcher();
+    }
+    if (!first) first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
     if (!rebalance_error_.ok()) {
       failure = rebalance_error_;
       if (first) rd_kafka_message_destroy(first);
@@ -467,6 +515,9 @@ void SinkTaskRunner::execute(std::stop_token stop) {
         raw_batch_.push_back(m);
       }
     }
+    const bool full = raw_batch_.size() >= max_records;
+    stall_check = after_backlog && !full;
+    after_backlog = full;
     batch_.clear();
     batch_.reserve(raw_batch_.size());
     bool fatal = false;

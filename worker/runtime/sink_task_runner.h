@@ -75,6 +75,9 @@ class SinkTaskRunner : public TaskRunner, private SinkTaskContext {
   Status commit_offsets(bool final_commit);
   Status commit_changed_offsets(bool final_commit);
   void apply_target_state();
+  // Restarts librdkafka's fetcher after it stopped on a full local queue (see execute()):
+  // wakes the broker thread of every assigned partition that has records left to fetch.
+  void wake_fetcher();
 
   SinkTaskSetup setup_;
   std::unique_ptr<ErrorHandler> errors_;
