@@ -196,6 +196,22 @@ TEST(PluginLoaderTest, SourceTaskResumesFromStoredOffsetAndReturnsTypedRecords) 
   (*task)->stop();
 }
 
+TEST(PluginLoaderTest, OffersCommitRecordOnlyWhenTheTaskOverridesIt) {
+  PluginRegistry good = scan({kPluginDir / "good"});
+  PluginRegistry versioned = scan({kPluginDir / "versioned-1"});
+  auto overriding = good.find_connector("GoodSource");
+  auto inheriting = versioned.find_connector("VersionedSource");
+  ASSERT_TRUE(overriding.ok() && inheriting.ok());
+
+  // The SDK leaves the optional op out for a task that keeps SourceTask's empty commit_record,
+  // so the worker builds no committed-record view per record for it.
+  EXPECT_NE((*overriding)->connector->source_task_ops->commit_record, nullptr);
+  EXPECT_EQ((*inheriting)->connector->source_task_ops->commit_record, nullptr);
+  auto task = SourceTaskInstance::create(*inheriting, "v", 0);
+  ASSERT_TRUE(task.ok());
+  EXPECT_TRUE((*task)->commit_record(data::SourceRecord{}, std::nullopt).ok());
+}
+
 TEST(PluginLoaderTest, SinkTaskWritesBatchAndReportsErrantRecords) {
   testing::TempDir dir;
   PluginRegistry registry = scan({kPluginDir / "good"});

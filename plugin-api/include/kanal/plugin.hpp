@@ -904,7 +904,12 @@ class SourceConnectorRegistration
     t.start = &Access::source_start;
     t.poll = &Access::source_poll;
     t.commit = &Access::source_commit;
-    t.commit_record = &Access::source_commit_record;
+    // Only a task that overrides commit_record gets the call: the worker then skips building
+    // the committed-record view for every record of a task that ignores it.
+    using Inherited = void (SourceTask::*)(const CommittedRecord&);
+    if constexpr (!std::is_same_v<decltype(&T::commit_record), Inherited>) {
+      t.commit_record = &Access::source_commit_record;
+    }
     t.stop = &Access::source_stop;
     t.destroy = &Access::source_destroy;
     b.source_ops.push_back(t);
