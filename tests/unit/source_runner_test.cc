@@ -85,8 +85,23 @@ class FakeSourceTask : public SourceTask {
     return Status::OK();
   }
   void stop() override {}
+  Status commit_record(const data::SourceRecord& r,
+                       const std::optional<RecordMetadata>& md) override {
+    std::lock_guard lock(mu_);
+    committed_.push_back(r.value.as_string() + "@" + (md ? std::to_string(md->offset) : "-"));
+    return Status::OK();
+  }
+  bool wants_commit_record() const override { return wants_commit_record_; }
+
+  bool wants_commit_record_ = true;
+  std::vector<std::string> committed() {
+    std::lock_guard lock(mu_);
+    return committed_;
+  }
 
  private:
+  std::mutex mu_;
+  std::vector<std::string> committed_;
   int retriable_;
   int count_;
   bool fatal_after_;
@@ -169,6 +184,40 @@ TEST_F(SourceRunnerTest, FailsTaskWithMessageWhenPollFailsForGood) {
   std::string key =
       *storage::encode_offset_key("conn", data::OrderedMap{{"p", data::Value::string("x")}});
   EXPECT_EQ(offsets_.snapshot()[key], R"({"n":1})") << "acknowledged records are committed";
+}
+
+TEST_F(SourceRunnerTest, HandsEachSentRecordWithWhereItLandedToCommitRecord) {
+  auto task = std::make_unique<FakeSourceTask>(0, 3, false);
+  FakeSourceTask* fake = task.get();
+  auto r = runner(std::move(task));
+
+  r->start(false);
+
+  EXPECT_TRUE(testing::eventually([&] { return fake->committed().size() == 3; }, 20s));
+  EXPECT_EQ(fake->committed(), (std::vector<std::string>{"v0@0", "v1@1", "v2@2"}));
+  r->request_stop();
+  EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
+}
+
+TEST_F(SourceRunnerTest, CommitsOffsetsWithoutKeepingRecordsForATaskWithoutCommitRecord) {
+  auto task = std::make_unique<FakeSourceTask>(0, 5, false);
+  task->wants_commit_record_ = false;
+  FakeSourceTask* fake = task.get();
+  auto r = runner(std::move(task));
+  std::string key =
+      *storage::encode_offset_key("conn", data::OrderedMap{{"p", data::Value::string("x")}});
+
+  r->start(false);
+
+  EXPECT_TRUE(testing::eventually(
+      [&] {
+        auto snap = offsets_.snapshot();
+        return snap.count(key) && snap[key] == R"({"n":4})";
+      },
+      20s, [&] { return "state " + task_state(); }));
+  r->request_stop();
+  EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
+  EXPECT_TRUE(fake->committed().empty());
 }
 
 }  // namespace

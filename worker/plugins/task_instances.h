@@ -56,6 +56,8 @@ class SourceTaskInstance {
   // SourceTask.commitRecord(record, metadata); OK when the plugin does not implement it.
   Status commit_record(const data::SourceRecord& record,
                        const std::optional<RecordMetadata>& metadata);
+  // Whether the plugin implements commit_record (the op is optional).
+  bool has_commit_record() const { return ops().commit_record != nullptr; }
   // SourceTask.stop(): any thread; makes a blocked poll() return soon.
   void stop();
 

@@ -70,6 +70,9 @@ class SourceTask {
   virtual Status commit_record(const data::SourceRecord&, const std::optional<RecordMetadata>&) {
     return Status::OK();
   }
+  // False when commit_record() does nothing: the runner then frees each record once it is sent
+  // instead of keeping it until Kafka's acknowledgement.
+  virtual bool wants_commit_record() const { return true; }
   virtual void stop() = 0;
 };
 

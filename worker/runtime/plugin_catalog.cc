@@ -76,6 +76,7 @@ class SourceTaskAdapter : public SourceTask {
     if (md) m = plugins::RecordMetadata{md->topic, md->partition, md->offset, md->timestamp};
     return task_->commit_record(r, m);
   }
+  bool wants_commit_record() const override { return task_->has_commit_record(); }
   void stop() override { task_->stop(); }
 
  private:

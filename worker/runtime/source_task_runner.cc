@@ -1,6 +1,7 @@
 #include "runtime/source_task_runner.h"
 
 #include <chrono>
+#include <functional>
 #include <regex>
 
 #include "metrics/client_stats.h"
@@ -119,17 +120,18 @@ void SourceTaskRunner::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* msg, v
 void SourceTaskRunner::on_delivery(const rd_kafka_message_t* msg) {
   auto* f = static_cast<InFlight*>(msg->_private);
   if (msg->err) {
-    Status e = kafka::from_error(msg->err, "producing to topic " + f->record.topic);
+    Status e = kafka::from_error(msg->err, "producing to topic " + *f->topic);
     // KIP-779: with errors.tolerance=all a failed send is logged and skipped, its offset still
     // committed; otherwise the task fails.
-    if (errors_->report(Stage::kKafkaProduce, "KafkaProducer", e,
-                        [f] { return describe(f->record); }) == Outcome::kFail) {
+    std::function<std::string()> describe_fn;
+    if (f->record) describe_fn = [f] { return describe(*f->record); };
+    if (errors_->report(Stage::kKafkaProduce, "KafkaProducer", e, describe_fn) == Outcome::kFail) {
       if (producer_failure_.ok()) producer_failure_ = e;
       tracker_.fail(f->handle);
       f->done = true;
       return;
     }
-  } else {
+  } else if (f->record) {
     RecordMetadata md;
     md.topic = rd_kafka_topic_name(msg->rkt);
     md.partition = msg->partition;
@@ -137,8 +139,8 @@ void SourceTaskRunner::on_delivery(const rd_kafka_message_t* msg) {
     rd_kafka_timestamp_type_t tstype;
     md.timestamp = rd_kafka_message_timestamp(msg, &tstype);
     f->metadata = std::move(md);
-    metrics_->source_record_write.add();
   }
+  if (!msg->err) metrics_->source_record_write.add();
   tracker_.ack(f->handle);
   f->done = true;
 }
@@ -146,8 +148,10 @@ void SourceTaskRunner::on_delivery(const rd_kafka_message_t* msg) {
 void SourceTaskRunner::retire_done() {
   while (!in_flight_.empty() && in_flight_.front().done) {
     InFlight& f = in_flight_.front();
-    Status s = setup_.task->commit_record(f.record, f.metadata);
-    if (!s.ok()) logger_.warn("task.commit_record.failed", {{"error", s.message()}});
+    if (f.record) {
+      Status s = setup_.task->commit_record(*f.record, f.metadata);
+      if (!s.ok()) logger_.warn("task.commit_record.failed", {{"error", s.message()}});
+    }
     in_flight_.pop_front();
   }
 }
@@ -173,9 +177,10 @@ Status SourceTaskRunner::setup_producer() {
   return Status::OK();
 }
 
-Status SourceTaskRunner::ensure_topic(const std::string& topic) {
-  if (known_topics_.count(topic)) return Status::OK();
-  known_topics_.insert(topic);
+Status SourceTaskRunner::ensure_topic(const std::string& topic, const std::string** stored) {
+  auto [it, added] = known_topics_.insert(topic);
+  *stored = &*it;
+  if (!added) return Status::OK();
   status_store_.put_topic(id_.connector, topic);
   if (!topic_creation_.enabled) return Status::OK();
   const TopicCreation::Group* g = topic_creation_.group_for(topic);
@@ -199,9 +204,19 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
     (void)errors_->report(Stage::kTaskPoll, "SourceTask", handle.status());
     return false;
   }
-  in_flight_.push_back(InFlight{std::move(original), *handle, false, std::nullopt, this});
+  in_flight_.push_back(InFlight{nullptr, nullptr, *handle, false, std::nullopt, this});
   InFlight& f = in_flight_.back();
-  auto describe_fn = [&f] { return describe(f.record); };
+  // Whichever way this returns, the entry keeps the record if anything reads it later.
+  struct KeepRecord {
+    SourceTaskRunner* runner;
+    InFlight& f;
+    data::SourceRecord& original;
+    ~KeepRecord() {
+      if (runner->keep_records_)
+        f.record = std::make_unique<data::SourceRecord>(std::move(original));
+    }
+  } keep{this, f, original};
+  auto describe_fn = [&original] { return describe(original); };
   auto drop = [&] {
     tracker_.ack(f.handle);
     f.done = true;
@@ -212,7 +227,7 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
   // record on the common path).
   std::optional<data::SourceRecord> transformed;
   if (!setup_.transforms.empty()) {
-    transformed.emplace(f.record);
+    transformed.emplace(original);
     auto r = setup_.transforms.apply(*transformed);
     if (!r.ok()) {
       errors_->report(Stage::kTransformation, setup_.transforms.failed_class(), r.status(),
@@ -221,7 +236,7 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
     }
     if (*r == transforms::Outcome::kDrop) return drop();
   }
-  data::SourceRecord& rec = transformed ? *transformed : f.record;
+  data::SourceRecord& rec = transformed ? *transformed : original;
   if (errors_->execute(
           Stage::kKeyConverter, setup_.converters.key_class,
           [&] {
@@ -259,7 +274,7 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
                           static_cast<ssize_t>(header_bytes_.bytes.size()));
     }
   }
-  Status t = ensure_topic(rec.topic);
+  Status t = ensure_topic(rec.topic, &f.topic);
   if (!t.ok()) logger_.warn("topic.check.failed", {{"error", t.message()}});
   int32_t partition = rec.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
   int64_t ts = rec.timestamp.value_or(0);
@@ -325,6 +340,7 @@ void SourceTaskRunner::execute(std::stop_token stop) {
   };
   Status s = setup_producer();
   if (!s.ok()) return fail(s);
+  keep_records_ = setup_.task->wants_commit_record() || errors_->policy().log_include_messages;
   s = setup_.task->start(setup_.task_config, *this);
   if (!s.ok()) return fail(s.with_context("Task failed to start"));
   if (paused()) {

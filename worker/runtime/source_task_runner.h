@@ -69,10 +69,13 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
  private:
   // A record between send and acknowledgement. Lives in in_flight_ (stable addresses).
   struct InFlight {
-    data::SourceRecord record;  // as the task returned it (commitRecord gets this)
+    // The record as the task returned it, kept only when something reads it after the send
+    // (keep_records_): commitRecord, or an error log that includes records.
+    std::unique_ptr<data::SourceRecord> record;
+    const std::string* topic = nullptr;  // into known_topics_; set once the record is sent
     OffsetTracker::Handle handle;
     bool done = false;
-    std::optional<RecordMetadata> metadata;
+    std::optional<RecordMetadata> metadata;  // only with `record`
     SourceTaskRunner* runner = nullptr;
   };
 
@@ -85,7 +88,9 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
   void on_delivery(const rd_kafka_message_t* msg);
   // Transforms, converts and sends one record; false when the task must fail.
   bool send(data::SourceRecord& record, std::stop_token stop);
-  Status ensure_topic(const std::string& topic);
+  // Registers `topic` on its first use (status, topic creation); `stored` gets the name's
+  // stable copy in known_topics_.
+  Status ensure_topic(const std::string& topic, const std::string** stored);
   void retire_done();
   Status commit_offsets();
 
@@ -94,6 +99,7 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
   kafka::RdKafkaPtr producer_;
   OffsetTracker tracker_;
   std::deque<InFlight> in_flight_;
+  bool keep_records_ = true;  // see InFlight::record
   std::vector<data::SourceRecord> batch_;
   data::SerializedData key_bytes_;
   data::SerializedData value_bytes_;
