@@ -141,6 +141,18 @@ class SourceRunnerTest : public ::testing::Test {
     return std::make_unique<SourceTaskRunner>(std::move(s), status_, "w:1");
   }
 
+  // Waits until the fake task's source partition has `offset` (JSON) committed.
+  ::testing::AssertionResult committed_offset_becomes(const std::string& offset) {
+    std::string key =
+        *storage::encode_offset_key("conn", data::OrderedMap{{"p", data::Value::string("x")}});
+    return testing::eventually(
+        [&] {
+          auto snap = offsets_.snapshot();
+          return snap.count(key) && snap[key] == offset;
+        },
+        20s, [&] { return "state " + task_state(); });
+  }
+
   std::string task_state() {
     auto s = status_.task({"conn", 0});
     return s ? s->state : "";
@@ -155,17 +167,10 @@ class SourceRunnerTest : public ::testing::Test {
 
 TEST_F(SourceRunnerTest, RetriesPollWhenTaskReportsRetriableError) {
   auto r = runner(std::make_unique<FakeSourceTask>(3, 5, false));
-  std::string key =
-      *storage::encode_offset_key("conn", data::OrderedMap{{"p", data::Value::string("x")}});
 
   r->start(false);
 
-  EXPECT_TRUE(testing::eventually(
-      [&] {
-        auto snap = offsets_.snapshot();
-        return snap.count(key) && snap[key] == R"({"n":4})";
-      },
-      20s, [&] { return "state " + task_state(); }));
+  EXPECT_TRUE(committed_offset_becomes(R"({"n":4})"));
   EXPECT_EQ(task_state(), "RUNNING");
   r->request_stop();
   EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
@@ -204,17 +209,10 @@ TEST_F(SourceRunnerTest, CommitsOffsetsWithoutKeepingRecordsForATaskWithoutCommi
   task->wants_commit_record_ = false;
   FakeSourceTask* fake = task.get();
   auto r = runner(std::move(task));
-  std::string key =
-      *storage::encode_offset_key("conn", data::OrderedMap{{"p", data::Value::string("x")}});
 
   r->start(false);
 
-  EXPECT_TRUE(testing::eventually(
-      [&] {
-        auto snap = offsets_.snapshot();
-        return snap.count(key) && snap[key] == R"({"n":4})";
-      },
-      20s, [&] { return "state " + task_state(); }));
+  EXPECT_TRUE(committed_offset_becomes(R"({"n":4})"));
   r->request_stop();
   EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
   EXPECT_TRUE(fake->committed().empty());

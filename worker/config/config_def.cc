@@ -178,15 +178,21 @@ ConfigDef& ConfigDef::define(ConfigKey key) {
   return *this;
 }
 
-ConfigDef& ConfigDef::define(std::string name, Type type, std::optional<std::string> default_value,
-                             Importance importance, std::string doc) {
+ConfigKey make_key(std::string name, Type type, std::optional<std::string> default_value,
+                   Importance importance, std::string doc) {
   ConfigKey k;
   k.name = std::move(name);
   k.type = type;
   k.default_value = std::move(default_value);
   k.importance = importance;
   k.documentation = std::move(doc);
-  return define(std::move(k));
+  return k;
+}
+
+ConfigDef& ConfigDef::define(std::string name, Type type, std::optional<std::string> default_value,
+                             Importance importance, std::string doc) {
+  return define(
+      make_key(std::move(name), type, std::move(default_value), importance, std::move(doc)));
 }
 
 ConfigDef& ConfigDef::merge(const ConfigDef& other) {

@@ -65,6 +65,10 @@ struct ConfigKey {
   bool required() const { return !default_value && !default_is_null; }
 };
 
+// A key with the fields every definition sets; set group, width, validator etc. on the result.
+ConfigKey make_key(std::string name, Type type, std::optional<std::string> default_value,
+                   Importance importance, std::string doc);
+
 // Result of validating one key, the shape of Connect's ConfigValue.
 struct ConfigValueInfo {
   std::string name;

@@ -7,12 +7,7 @@ namespace {
 
 ConfigKey key(std::string name, Type type, std::optional<std::string> def, Importance imp,
               std::string doc, std::optional<Validator> validator = std::nullopt) {
-  ConfigKey k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.importance = imp;
-  k.documentation = std::move(doc);
+  ConfigKey k = make_key(std::move(name), type, std::move(def), imp, std::move(doc));
   k.validator = std::move(validator);
   return k;
 }

@@ -114,11 +114,9 @@ const config::ConfigDef& Converter::config_def() const { return no_settings(); }
 const config::ConfigDef& HeaderConverter::config_def() const { return no_settings(); }
 
 config::ConfigKey converter_type_key() {
-  config::ConfigKey key;
-  key.name = "converter.type";
-  key.type = config::Type::kString;
-  key.importance = config::Importance::kLow;
-  key.documentation = "The role this converter instance serves: key, value or header.";
+  config::ConfigKey key = config::make_key(
+      "converter.type", config::Type::kString, std::nullopt, config::Importance::kLow,
+      "The role this converter instance serves: key, value or header.");
   key.validator = config::one_of({"key", "value", "header"});
   return key;
 }

@@ -1020,12 +1020,8 @@ const config::ConfigDef& JsonConverter::config_def() const {
     auto key = [](std::string_view name, config::Type type, std::string def,
                   config::Importance importance, std::string doc, std::string group, int order,
                   std::string display) {
-      config::ConfigKey k;
-      k.name = std::string(name);
-      k.type = type;
-      k.default_value = std::move(def);
-      k.importance = importance;
-      k.documentation = std::move(doc);
+      config::ConfigKey k =
+          config::make_key(std::string(name), type, std::move(def), importance, std::move(doc));
       k.group = std::move(group);
       k.order_in_group = order;
       k.width = config::Width::kMedium;

@@ -108,12 +108,9 @@ const config::ConfigDef& StringConverter::config_def() const {
   static const config::ConfigDef def = [] {
     config::ConfigDef d;
     d.define(converter_type_key());
-    config::ConfigKey enc;
-    enc.name = "converter.encoding";
-    enc.type = config::Type::kString;
-    enc.default_value = "UTF-8";
-    enc.importance = config::Importance::kHigh;
-    enc.documentation = "Character set of the string bytes. kanal supports UTF-8 only.";
+    config::ConfigKey enc = config::make_key(
+        "converter.encoding", config::Type::kString, "UTF-8", config::Importance::kHigh,
+        "Character set of the string bytes. kanal supports UTF-8 only.");
     enc.width = config::Width::kMedium;
     enc.display_name = "Encoding";
     enc.validator = config::Validator{

@@ -73,13 +73,9 @@ void attribute_error(const Status& status, const std::string& prefix,
 config::ConfigKey framework_key(std::string name, config::Type type, std::optional<std::string> def,
                                 bool null_default, std::string doc, std::string group, int order,
                                 std::string display) {
-  config::ConfigKey k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
+  config::ConfigKey k = config::make_key(std::move(name), type, std::move(def),
+                                         config::Importance::kHigh, std::move(doc));
   k.default_is_null = null_default;
-  k.importance = config::Importance::kHigh;
-  k.documentation = std::move(doc);
   k.group = std::move(group);
   k.order_in_group = order;
   k.width = config::Width::kLong;

@@ -151,13 +151,7 @@ data::SchemaBuilder copy_schema_basics(const data::Schema& source, data::SchemaB
 
 config::ConfigKey key(std::string name, config::Type type, std::optional<std::string> def,
                       config::Importance importance, std::string doc) {
-  config::ConfigKey k;
-  k.name = std::move(name);
-  k.type = type;
-  k.default_value = std::move(def);
-  k.importance = importance;
-  k.documentation = std::move(doc);
-  return k;
+  return config::make_key(std::move(name), type, std::move(def), importance, std::move(doc));
 }
 
 config::ConfigKey null_default_key(std::string name, config::Type type,
