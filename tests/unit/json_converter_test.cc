@@ -525,6 +525,22 @@ TEST(JsonConverterTest, FailsWithSerializationErrorWhenJsonIsMalformed) {
             0u);
 }
 
+TEST(JsonConverterTest, ReadsMultiByteUtf8AndRejectsInvalidUtf8InStrings) {
+  auto c_owner = make(true);
+  JsonConverter& c = *c_owner;
+
+  SchemaAndValue ok = read(c, envelope(R"({"type":"string"})", "\"caf\xc3\xa9 \xe2\x82\xac\""));
+  Result<SchemaAndValue> bad =
+      c.to_connect("t", nullptr, envelope(R"({"type":"string"})", "\"caf\xc3\""));
+  Result<SchemaAndValue> stray = c.to_connect("t", nullptr, "\"\xff\"");
+
+  EXPECT_EQ(ok.value, Value::string("caf\xc3\xa9 \xe2\x82\xac"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("serialization error"), std::string::npos)
+      << bad.status().message();
+  EXPECT_FALSE(stray.ok());
+}
+
 TEST(JsonConverterTest, ReadsSchemaParametersDocAndVersion) {
   auto c_owner = make(true);
   JsonConverter& c = *c_owner;
