@@ -370,4 +370,9 @@ std::vector<std::string> ParsedConfig::get_list(std::string_view key) const {
   return {};
 }
 
+std::string get_or(const ConfigMap& config, const std::string& key, const std::string& def) {
+  auto it = config.find(key);
+  return it == config.end() ? def : it->second;
+}
+
 }  // namespace kanal::config

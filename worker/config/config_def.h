@@ -129,5 +129,7 @@ class ParsedConfig {
 // Splits a Connect LIST value: comma separated, each item trimmed, empty items dropped.
 std::vector<std::string> split_list(std::string_view text);
 std::string_view trim(std::string_view s);
+// The value of `key` in `config`, or `def` when it is absent.
+std::string get_or(const ConfigMap& config, const std::string& key, const std::string& def = "");
 
 }  // namespace kanal::config

@@ -120,11 +120,6 @@ class EnvProvider : public ConfigProvider {
   std::string pattern_;
 };
 
-std::string get_or(const ConfigMap& c, const std::string& k) {
-  auto it = c.find(k);
-  return it == c.end() ? "" : it->second;
-}
-
 }  // namespace
 
 std::vector<ConfigReference> find_references(std::string_view value) {

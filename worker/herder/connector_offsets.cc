@@ -10,10 +10,7 @@
 namespace kanal::herder {
 namespace {
 
-std::string get_or(const ConfigMap& c, const std::string& k, const std::string& def) {
-  auto it = c.find(k);
-  return it == c.end() ? def : it->second;
-}
+using config::get_or;
 
 // One entry of PATCH .../offsets for a sink connector, in Connect's format: partition
 // {"kafka_topic": <string>, "kafka_partition": <int>}, offset {"kafka_offset": <int or digits>}

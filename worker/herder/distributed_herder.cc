@@ -42,10 +42,7 @@ int64_t wall_clock_ms() {
       .count();
 }
 
-std::string get_or(const ConfigMap& c, const std::string& k, const std::string& def = "") {
-  auto it = c.find(k);
-  return it == c.end() ? def : it->second;
-}
+using config::get_or;
 
 Status unknown_connector(const std::string& name) {
   return Status::not_found("Connector " + name + " not found");

@@ -29,10 +29,7 @@ ConnectorType type_of(ConnectorKind k) {
   return k == ConnectorKind::kSource ? ConnectorType::kSource : ConnectorType::kSink;
 }
 
-std::string get_or(const ConfigMap& c, const std::string& k, const std::string& def = "") {
-  auto it = c.find(k);
-  return it == c.end() ? def : it->second;
-}
+using config::get_or;
 
 // Adds `msg` to the entry named `key`, creating one (with a minimal definition) if needed.
 void add_error(ConfigInfos& infos, const std::string& key, const std::string& msg) {

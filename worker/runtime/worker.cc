@@ -16,10 +16,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string get_or(const config::ConfigMap& c, const std::string& k, const std::string& def) {
-  auto it = c.find(k);
-  return it == c.end() ? def : it->second;
-}
+using config::get_or;
 
 void overlay(config::ConfigMap& into, const config::ConfigMap& from) {
   for (const auto& [k, v] : from) into[k] = v;
