@@ -1185,13 +1185,14 @@ TEST_F(RestEndpointsTest, ValidatesSettingsOfConvertersTheConnectorNames) {
   config["value.converter.schemas.enable"] = "maybe";
   config["value.converter.decimal.format"] = "HEX";
   config["key.converter"] = "StringConverter";
+  config["key.converter.converter.encoding"] = "ISO-8859-1";  // kanal converts UTF-8 only
 
   HttpResult r =
       call("PUT", "/connector-plugins/FileStreamSource/config/validate", json_object(config));
 
   ASSERT_EQ(r.status, 200) << r.body;
   rapidjson::Document d = parse_json(r);
-  EXPECT_EQ(d["error_count"].GetInt(), 2) << r.body;
+  EXPECT_EQ(d["error_count"].GetInt(), 3) << r.body;
   std::map<std::string, std::pair<std::string, std::string>> seen;  // name -> (value, errors)
   for (const auto& c : d["configs"].GetArray()) {
     std::string errors;
@@ -1201,7 +1202,10 @@ TEST_F(RestEndpointsTest, ValidatesSettingsOfConvertersTheConnectorNames) {
   }
   EXPECT_EQ(seen["value.converter.converter.type"].first, "value");
   EXPECT_EQ(seen["key.converter.converter.type"].first, "key");
-  EXPECT_EQ(seen["key.converter.converter.encoding"].first, "UTF-8");
+  EXPECT_EQ(seen["key.converter.converter.encoding"].first, "ISO-8859-1");
+  EXPECT_NE(seen["key.converter.converter.encoding"].second.find("only UTF-8 is supported"),
+            std::string::npos)
+      << r.body;
   EXPECT_EQ(seen["value.converter.schemas.cache.size"],
             std::make_pair(std::string("1000"), std::string()));
   EXPECT_NE(seen["value.converter.schemas.enable"].second.find(
@@ -1222,6 +1226,7 @@ TEST_F(RestEndpointsTest, ValidatesSettingsOfConvertersTheConnectorNames) {
   // A create with the same settings is refused and nothing is stored.
   Props create_config = config;
   create_config.erase("value.converter.decimal.format");
+  create_config.erase("key.converter.converter.encoding");
   HttpResult c = create(name_, create_config);
   EXPECT_TRUE(
       is_error(c, 400, {"1 error(s)", "Invalid value maybe for configuration schemas.enable"}))

@@ -9,12 +9,17 @@ namespace kanal::data {
 
 namespace {
 
+// The only encoding StringConverter converts (any case, with or without the dash).
+bool is_utf8(const std::string& name) {
+  return strcasecmp(name.c_str(), "UTF-8") == 0 || strcasecmp(name.c_str(), "UTF8") == 0;
+}
+
 Status check_encoding(const ConfigMap& configs) {
   for (const char* key : {"converter.encoding", "serializer.encoding", "deserializer.encoding"}) {
     auto it = configs.find(key);
     if (it == configs.end()) continue;
     const std::string& v = it->second;
-    if (strcasecmp(v.c_str(), "UTF-8") != 0 && strcasecmp(v.c_str(), "UTF8") != 0) {
+    if (!is_utf8(v)) {
       return Status::invalid_argument("Invalid value " + v + " for configuration " + key +
                                       ": only UTF-8 is supported");
     }
@@ -113,16 +118,13 @@ const config::ConfigDef& StringConverter::config_def() const {
         "Character set of the string bytes. kanal supports UTF-8 only.");
     enc.width = config::Width::kMedium;
     enc.display_name = "Encoding";
-    enc.validator = config::Validator{
-        [](const config::Value& v) -> std::optional<std::string> {
-          auto* s = std::get_if<std::string>(&v);
-          if (!s || strcasecmp(s->c_str(), "UTF-8") == 0 || strcasecmp(s->c_str(), "UTF8") == 0) {
-            return std::nullopt;
-          }
-          return "only UTF-8 is supported";
-        },
-        "UTF-8",
-        {}};
+    enc.validator = config::Validator{[](const config::Value& v) -> std::optional<std::string> {
+                                        auto* s = std::get_if<std::string>(&v);
+                                        if (!s || is_utf8(*s)) return std::nullopt;
+                                        return "only UTF-8 is supported";
+                                      },
+                                      "UTF-8",
+                                      {}};
     d.define(std::move(enc));
     return d;
   }();

@@ -488,11 +488,6 @@ SchemaAndValue values_parse_string(std::string_view text) {
   return SchemaAndValue{schemas::string(), Value::string(text)};
 }
 
-const config::ConfigDef& SimpleHeaderConverter::config_def() const {
-  static const config::ConfigDef kNone;
-  return kNone;
-}
-
 Status SimpleHeaderConverter::configure(const ConfigMap&) { return Status::OK(); }
 
 Status SimpleHeaderConverter::from_connect_header(std::string_view, std::string_view,

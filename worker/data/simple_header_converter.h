@@ -20,8 +20,6 @@ class SimpleHeaderConverter final : public HeaderConverter {
       "org.apache.kafka.connect.storage.SimpleHeaderConverter";
 
   Status configure(const ConfigMap& configs) override;
-  // No settings (Connect's SimpleHeaderConverter.config() is empty).
-  const config::ConfigDef& config_def() const override;
   Status from_connect_header(std::string_view topic, std::string_view header_key,
                              const SchemaPtr& schema, const Value& value,
                              SerializedData& out) override;
