@@ -67,6 +67,10 @@ TEST(KanalCliTest, PrintsVersionWhenAskedForIt) {
 
   EXPECT_TRUE(r.status.success()) << r.status.to_string();
   EXPECT_EQ(r.output.rfind("kanal ", 0), 0u) << r.output;
+  // The allocator the build chose really serves malloc (mimalloc in release builds: a linker
+  // that dropped it, or a libc that kept malloc, would show "system" here).
+  EXPECT_NE(r.output.find("\nallocator: " KANAL_EXPECTED_ALLOCATOR), std::string::npos)
+      << r.output;
 }
 
 TEST(KanalCliTest, PrintsUsageWhenAskedForHelp) {

@@ -10,12 +10,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#if KANAL_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 #include "common/log.h"
 #include "config/config_file.h"
@@ -65,6 +70,22 @@ const char* kUsage =
     "Kafka Connect's setting names. bootstrap.servers=embedded runs an in-process Kafka for\n"
     "development (the quickstart). Logging: KANAL_LOG_LEVEL=TRACE|DEBUG|INFO|WARN|ERROR,\n"
     "KANAL_LOG_FORMAT=text|json (or kanal.log.format in the worker config).\n";
+
+// Which allocator serves malloc in this process: "mimalloc <version>" when the build links it and
+// it really took over malloc (a pointer from malloc lies in its heap), else "system".
+std::string allocator_name() {
+#if KANAL_WITH_MIMALLOC
+  void* probe = std::malloc(16);
+  bool ours = mi_is_in_heap_region(probe);
+  std::free(probe);
+  if (ours) {
+    int v = mi_version();
+    return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." +
+           std::to_string(v % 10);
+  }
+#endif
+  return "system";
+}
 
 const kanal::log::Logger& logger() {
   static const kanal::log::Logger l("kanal.worker");
@@ -196,6 +217,7 @@ int run_standalone(const WorkerConfig& config, const std::vector<ConnectorFile>&
   herder.set_ready();
   logger().info("worker.started", {{"mode", "standalone"},
                                    {"version", KANAL_VERSION},
+                                   {"allocator", allocator_name()},
                                    {"worker_id", worker_id},
                                    {"connectors", std::to_string(files.size())}});
   wait_for_stop_signal(stop_signals);
@@ -265,6 +287,7 @@ int run_distributed(const WorkerConfig& given, const sigset_t& stop_signals) {
   }
   logger().info("worker.started", {{"mode", "distributed"},
                                    {"version", KANAL_VERSION},
+                                   {"allocator", allocator_name()},
                                    {"worker_id", worker_id},
                                    {"group", p.get_string("group.id")}});
   wait_for_stop_signal(stop_signals);
@@ -350,7 +373,7 @@ int main(int argc, char** argv) {
   }
   const std::string& cmd = args[0];
   if (cmd == "--version" || cmd == "-V" || cmd == "version") {
-    std::printf("kanal %s\n", KANAL_VERSION);
+    std::printf("kanal %s\nallocator: %s\n", KANAL_VERSION, allocator_name().c_str());
     return kExitOk;
   }
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
