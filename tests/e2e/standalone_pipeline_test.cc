@@ -209,6 +209,24 @@ TEST(StandalonePipelineTest, FailsTaskNamingCauseWhenToleranceIsNone) {
   EXPECT_NE(trace.find("VALUE_CONVERTER"), std::string::npos) << trace;
 }
 
+TEST(StandalonePipelineTest, TagsPluginLogLinesWithTheirConnectorAndTask) {
+  Pipeline p;  // input.txt is never written: the source task warns that it is missing
+  Props source = p.source();
+  source["name"] = "waiting-source";
+  KanalWorker worker({.dir = p.dir.path(), .worker = {}, .connectors = {source}});
+
+  ASSERT_TRUE(is_ok(worker.start()));
+
+  // The line a user greps for when a task misbehaves names the task it came from.
+  EXPECT_TRUE(eventually(
+      [&] {
+        std::string log = worker.log_tail(200);
+        return log.find("[waiting-source|task-0] event=plugin.log message=\"Couldn't find file") !=
+               std::string::npos;
+      },
+      60s, [&] { return worker.log_tail(); }));
+}
+
 TEST(StandalonePipelineTest, RefusesToStartWhenOffsetsFileIsCorrupt) {
   Pipeline p;
   append_lines(p.input, 0, 10);

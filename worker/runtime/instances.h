@@ -124,8 +124,11 @@ class ConnectorPlugin {
   // Validates the plugin's own settings (Connector.validate) → one entry per defined key.
   virtual std::vector<config::ConfigValueInfo> validate(const ConfigMap& config) = 0;
   virtual Result<std::unique_ptr<Connector>> create_connector(ConnectorContext& ctx) = 0;
-  virtual Result<std::unique_ptr<SourceTask>> create_source_task() = 0;
-  virtual Result<std::unique_ptr<SinkTask>> create_sink_task() = 0;
+  // A task of connector `connector`, number `task`: the names its own log lines carry.
+  virtual Result<std::unique_ptr<SourceTask>> create_source_task(const std::string& connector,
+                                                                 int32_t task) = 0;
+  virtual Result<std::unique_ptr<SinkTask>> create_sink_task(const std::string& connector,
+                                                             int32_t task) = 0;
 };
 
 }  // namespace kanal::runtime

@@ -166,14 +166,16 @@ class PluginConnector : public ConnectorPlugin {
     return std::unique_ptr<Connector>(
         new ConnectorAdapter(std::move(bridge), std::move(instance).value(), kind()));
   }
-  Result<std::unique_ptr<SourceTask>> create_source_task() override {
-    auto t = plugins::SourceTaskInstance::create(info_, "", 0);
+  Result<std::unique_ptr<SourceTask>> create_source_task(const std::string& connector,
+                                                         int32_t task) override {
+    auto t = plugins::SourceTaskInstance::create(info_, connector, task);
     if (!t.ok()) return t.status();
     return std::unique_ptr<SourceTask>(new SourceTaskAdapter(std::move(t).value(), info_->version));
   }
-  Result<std::unique_ptr<SinkTask>> create_sink_task() override {
+  Result<std::unique_ptr<SinkTask>> create_sink_task(const std::string& connector,
+                                                     int32_t task) override {
     auto bridge = std::make_unique<SinkContextBridge>();
-    auto t = plugins::SinkTaskInstance::create(info_, "", 0, bridge.get());
+    auto t = plugins::SinkTaskInstance::create(info_, connector, task, bridge.get());
     if (!t.ok()) return t.status();
     return std::unique_ptr<SinkTask>(
         new SinkTaskAdapter(std::move(bridge), std::move(t).value(), info_->version));

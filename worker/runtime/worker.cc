@@ -240,7 +240,7 @@ Status Worker::start_task(const herder::TaskId& id, const config::ConfigMap& raw
   std::unique_ptr<TaskRunner> runner;
   const auto& wc = *s_.config;
   if ((*plugin)->kind() == ConnectorKind::kSource) {
-    auto task = (*plugin)->create_source_task();
+    auto task = (*plugin)->create_source_task(id.connector, id.task);
     if (!task.ok()) return fail(task.status());
     SourceTaskSetup setup;
     setup.id = id;
@@ -257,7 +257,7 @@ Status Worker::start_task(const herder::TaskId& id, const config::ConfigMap& raw
     setup.offsets = s_.offsets;
     runner = std::make_unique<SourceTaskRunner>(std::move(setup), *s_.status, s_.worker_id);
   } else {
-    auto task = (*plugin)->create_sink_task();
+    auto task = (*plugin)->create_sink_task(id.connector, id.task);
     if (!task.ok()) return fail(task.status());
     SinkTaskSetup setup;
     setup.id = id;
