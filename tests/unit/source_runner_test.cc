@@ -71,7 +71,7 @@ class FakeSourceTask : public SourceTask {
     if (next_ < count_) {
       for (; next_ < count_; ++next_) {
         data::SourceRecord r;
-        r.topic = "t";
+        r.topic = topics_.empty() ? "t" : topics_[next_ % topics_.size()];
         r.value_schema = data::schemas::string();
         r.value = data::Value::string("v" + std::to_string(next_));
         r.source_partition.set("p", data::Value::string("x"));
@@ -89,19 +89,26 @@ class FakeSourceTask : public SourceTask {
                        const std::optional<RecordMetadata>& md) override {
     std::lock_guard lock(mu_);
     committed_.push_back(r.value.as_string() + "@" + (md ? std::to_string(md->offset) : "-"));
+    if (md) landed_.push_back(r.value.as_string() + "@" + md->topic);
     return Status::OK();
   }
   bool wants_commit_record() const override { return wants_commit_record_; }
 
   bool wants_commit_record_ = true;
+  std::vector<std::string> topics_;  // record i goes to topics_[i % size]; "t" if empty
   std::vector<std::string> committed() {
     std::lock_guard lock(mu_);
     return committed_;
+  }
+  std::vector<std::string> landed() {  // "value@topic" per acknowledged record
+    std::lock_guard lock(mu_);
+    return landed_;
   }
 
  private:
   std::mutex mu_;
   std::vector<std::string> committed_;
+  std::vector<std::string> landed_;
   int retriable_;
   int count_;
   bool fatal_after_;
@@ -115,6 +122,7 @@ class SourceRunnerTest : public ::testing::Test {
     ASSERT_TRUE(c.ok()) << c.status().message();
     cluster_ = std::move(c).value();
     ASSERT_TRUE(cluster_->create_topic("t", 1).ok());
+    ASSERT_TRUE(cluster_->create_topic("u", 1).ok());
     auto wc = config::WorkerConfig::create(
         {{"bootstrap.servers", cluster_->bootstrap()},
          {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
@@ -216,6 +224,37 @@ TEST_F(SourceRunnerTest, CommitsOffsetsWithoutKeepingRecordsForATaskWithoutCommi
   r->request_stop();
   EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
   EXPECT_TRUE(fake->committed().empty());
+}
+
+TEST_F(SourceRunnerTest, SendsEachRecordToTheTopicItNames) {
+  auto task = std::make_unique<FakeSourceTask>(0, 4, false);
+  task->topics_ = {"t", "u", "u", "t"};
+  FakeSourceTask* fake = task.get();
+  auto r = runner(std::move(task));
+
+  r->start(false);
+
+  EXPECT_TRUE(testing::eventually([&] { return fake->landed().size() == 4; }, 20s));
+  EXPECT_EQ(fake->landed(), (std::vector<std::string>{"v0@t", "v1@u", "v2@u", "v3@t"}));
+  r->request_stop();
+  EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
+}
+
+TEST_F(SourceRunnerTest, FailsTaskNamingTheTopicWhenTheProducerRefusesItsName) {
+  auto task = std::make_unique<FakeSourceTask>(0, 3, false);
+  std::string too_long(600, 'x');  // librdkafka takes topic names of up to 512 bytes
+  task->topics_ = {"t", too_long, "t"};
+  FakeSourceTask* fake = task.get();
+  auto r = runner(std::move(task));
+
+  r->start(false);
+
+  EXPECT_TRUE(testing::eventually([&] { return task_state() == "FAILED"; }, 20s));
+  auto st = status_.task({"conn", 0});
+  ASSERT_TRUE(st && st->trace);
+  EXPECT_NE(st->trace->find("producing to topic " + too_long), std::string::npos) << *st->trace;
+  EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
+  EXPECT_EQ(fake->landed(), (std::vector<std::string>{"v0@t"})) << "nothing after the refusal";
 }
 
 }  // namespace

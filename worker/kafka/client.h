@@ -33,6 +33,9 @@ struct RdQueueDeleter {
 struct RdEventDeleter {
   void operator()(rd_kafka_event_t* e) const noexcept { rd_kafka_event_destroy(e); }
 };
+struct RdTopicDeleter {
+  void operator()(rd_kafka_topic_t* t) const noexcept { rd_kafka_topic_destroy(t); }
+};
 struct RdPartitionListDeleter {
   void operator()(rd_kafka_topic_partition_list_t* l) const noexcept {
     rd_kafka_topic_partition_list_destroy(l);
@@ -42,6 +45,7 @@ using RdConfPtr = std::unique_ptr<rd_kafka_conf_t, RdConfDeleter>;
 using RdKafkaPtr = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 using RdQueuePtr = std::unique_ptr<rd_kafka_queue_t, RdQueueDeleter>;
 using RdEventPtr = std::unique_ptr<rd_kafka_event_t, RdEventDeleter>;
+using RdTopicPtr = std::unique_ptr<rd_kafka_topic_t, RdTopicDeleter>;
 using RdPartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, RdPartitionListDeleter>;
 
 // Kafka Java client settings that librdkafka spells differently or does not have. Java-only

@@ -72,10 +72,10 @@ const char* kUsage =
     "KANAL_LOG_FORMAT=text|json (or kanal.log.format in the worker config).\n";
 
 // Which allocator serves malloc in this process: "mimalloc <version>" when the build links it and
-// it really took over malloc (a pointer from malloc lies in its heap), else "system".
+// it really took over malloc (a pointer from calloc lies in its heap), else "system".
 std::string allocator_name() {
 #if KANAL_WITH_MIMALLOC
-  void* probe = std::malloc(16);
+  void* probe = std::calloc(1, 16);  // zeroed: GCC warns of a const pointer to unset bytes
   bool ours = mi_is_in_heap_region(probe);
   std::free(probe);
   if (ours) {

@@ -177,16 +177,29 @@ Status SourceTaskRunner::setup_producer() {
   return Status::OK();
 }
 
-Status SourceTaskRunner::ensure_topic(const std::string& topic, const std::string** stored) {
-  auto [it, added] = known_topics_.insert(topic);
-  *stored = &*it;
-  if (!added) return Status::OK();
+SourceTaskRunner::KnownTopic SourceTaskRunner::ensure_topic(const std::string& topic) {
+  if (last_topic_.name && *last_topic_.name == topic) return last_topic_;
+  auto it = known_topics_.find(topic);
+  if (it == known_topics_.end()) {
+    it = known_topics_.emplace(topic, TopicEntry{}).first;
+    register_topic(topic);
+    it->second.handle.reset(rd_kafka_topic_new(producer_.get(), topic.c_str(), nullptr));
+    if (!it->second.handle) it->second.refused = rd_kafka_last_error();
+  }
+  last_topic_ = KnownTopic{&it->first, it->second.handle.get(), it->second.refused};
+  return last_topic_;
+}
+
+void SourceTaskRunner::register_topic(const std::string& topic) {
   status_store_.put_topic(id_.connector, topic);
-  if (!topic_creation_.enabled) return Status::OK();
+  if (!topic_creation_.enabled) return;
   const TopicCreation::Group* g = topic_creation_.group_for(topic);
-  if (!g) return Status::OK();
+  if (!g) return;
   auto admin = kafka::Admin::create(setup_.admin_settings);
-  if (!admin.ok()) return admin.status();
+  if (!admin.ok()) {
+    logger_.warn("topic.check.failed", {{"error", admin.status().message()}});
+    return;
+  }
   kafka::TopicSpec spec{topic, g->partitions, g->replication_factor, g->configs};
   Status s = admin->create_topic(spec, std::chrono::seconds(30));
   if (s.ok()) {
@@ -194,7 +207,6 @@ Status SourceTaskRunner::ensure_topic(const std::string& topic, const std::strin
   } else if (s.code() != Status::Code::kConflict) {
     logger_.warn("topic.create.failed", {{"topic", topic}, {"error", s.message()}});
   }
-  return Status::OK();
 }
 
 bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) {
@@ -274,19 +286,22 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
                           static_cast<ssize_t>(header_bytes_.bytes.size()));
     }
   }
-  Status t = ensure_topic(rec.topic, &f.topic);
-  if (!t.ok()) logger_.warn("topic.check.failed", {{"error", t.message()}});
+  KnownTopic topic = ensure_topic(rec.topic);
+  f.topic = topic.name;
   int32_t partition = rec.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
   int64_t ts = rec.timestamp.value_or(0);
   while (true) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(rec.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_KEY(key_bytes_.is_null ? nullptr : key_bytes_.bytes.data(),
-                       key_bytes_.is_null ? 0 : key_bytes_.bytes.size()),
-        RD_KAFKA_V_VALUE(value_bytes_.is_null ? nullptr : value_bytes_.bytes.data(),
-                         value_bytes_.is_null ? 0 : value_bytes_.bytes.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs),
-        RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(&f), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = topic.refused;
+    if (topic.handle) {
+      err = rd_kafka_producev(
+          producer_.get(), RD_KAFKA_V_RKT(topic.handle), RD_KAFKA_V_PARTITION(partition),
+          RD_KAFKA_V_KEY(key_bytes_.is_null ? nullptr : key_bytes_.bytes.data(),
+                         key_bytes_.is_null ? 0 : key_bytes_.bytes.size()),
+          RD_KAFKA_V_VALUE(value_bytes_.is_null ? nullptr : value_bytes_.bytes.data(),
+                           value_bytes_.is_null ? 0 : value_bytes_.bytes.size()),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs),
+          RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(&f), RD_KAFKA_V_END);
+    }
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stop.stop_requested()) {
       // Backpressure: serve delivery reports until the local queue has room.

@@ -8,7 +8,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -88,9 +87,17 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
   void on_delivery(const rd_kafka_message_t* msg);
   // Transforms, converts and sends one record; false when the task must fail.
   bool send(data::SourceRecord& record, std::stop_token stop);
-  // Registers `topic` on its first use (status, topic creation); `stored` gets the name's
-  // stable copy in known_topics_.
-  Status ensure_topic(const std::string& topic, const std::string** stored);
+  // A topic this task has produced to: its name (stable, InFlight::topic points here) and
+  // librdkafka's handle, so producing does not look the topic up by name per record.
+  struct KnownTopic {
+    const std::string* name = nullptr;
+    rd_kafka_topic_t* handle = nullptr;  // null if librdkafka refused the name: `refused`
+    rd_kafka_resp_err_t refused = RD_KAFKA_RESP_ERR_NO_ERROR;
+  };
+  // Registers `topic` on its first use (status, topic creation, producer handle).
+  KnownTopic ensure_topic(const std::string& topic);
+  // A new topic's first record: its status entry, and its creation when topic.creation asks.
+  void register_topic(const std::string& topic);
   void retire_done();
   Status commit_offsets();
 
@@ -105,7 +112,12 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
   data::SerializedData value_bytes_;
   data::SerializedData header_bytes_;
   TopicCreation topic_creation_;
-  std::set<std::string> known_topics_;
+  struct TopicEntry {
+    kafka::RdTopicPtr handle;
+    rd_kafka_resp_err_t refused = RD_KAFKA_RESP_ERR_NO_ERROR;
+  };
+  std::map<std::string, TopicEntry, std::less<>> known_topics_;  // dies before producer_
+  KnownTopic last_topic_;    // the previous record's: most tasks write one topic
   Status producer_failure_;  // set by a delivery report the task must fail on
   StatusStore& status_store_;
 };
