@@ -340,16 +340,6 @@ void append_node(const JsonNode& n, std::string& out) {
   }
 }
 
-Result<bool> parse_bool_setting(const ConfigMap& configs, std::string_view key, bool def) {
-  auto it = configs.find(std::string(key));
-  if (it == configs.end()) return def;
-  std::string_view v = config::trim(it->second);
-  if (v.size() == 4 && strncasecmp(v.data(), "true", 4) == 0) return true;
-  if (v.size() == 5 && strncasecmp(v.data(), "false", 5) == 0) return false;
-  return Status::invalid_argument("Invalid value " + it->second + " for configuration " +
-                                  std::string(key) + ": Expected value to be either true or false");
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -1077,37 +1067,25 @@ const config::ConfigDef& JsonConverter::config_def() const {
   return def;
 }
 
-Status JsonConverter::configure(const ConfigMap& configs, bool /*is_key*/) {
-  Result<bool> schemas_enable = parse_bool_setting(configs, kSchemasEnable, true);
-  if (!schemas_enable.ok()) return schemas_enable.status();
-  Result<bool> replace = parse_bool_setting(configs, kReplaceNullWithDefault, true);
-  if (!replace.ok()) return replace.status();
+Status JsonConverter::configure(const ConfigMap& configs, bool is_key) {
+  // As Connect's JsonConverter.configure(configs, isKey): the role comes from the argument.
+  ConfigMap with_role = configs;
+  with_role["converter.type"] = is_key ? "key" : "value";
+  return apply(with_role);
+}
+
+Status JsonConverter::apply(const ConfigMap& configs) {
+  auto parsed = config_def().parse(configs);
+  if (!parsed.ok()) return parsed.status();
+  config::ParsedConfig p(*parsed);
   JsonConverterOptions o;
-  o.schemas_enable = *schemas_enable;
-  o.replace_null_with_default = *replace;
-  if (auto it = configs.find(std::string(kDecimalFormat)); it != configs.end()) {
-    std::string_view v = config::trim(it->second);
-    if (v.size() == 6 && strncasecmp(v.data(), "BASE64", 6) == 0) {
-      o.decimal_format = DecimalFormat::kBase64;
-    } else if (v.size() == 7 && strncasecmp(v.data(), "NUMERIC", 7) == 0) {
-      o.decimal_format = DecimalFormat::kNumeric;
-    } else {
-      return Status::invalid_argument(
-          "Invalid value " + it->second + " for configuration " + std::string(kDecimalFormat) +
-          ": String must be one of (case insensitive): NUMERIC, BASE64");
-    }
-  }
-  if (auto it = configs.find(std::string(kSchemasCacheSize)); it != configs.end()) {
-    std::string_view v = config::trim(it->second);
-    int size = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), size);
-    if (ec != std::errc() || p != v.data() + v.size()) {
-      return Status::invalid_argument("Invalid value " + it->second + " for configuration " +
-                                      std::string(kSchemasCacheSize) +
-                                      ": Not a number of type INT");
-    }
-    o.schemas_cache_size = size;
-  }
+  o.schemas_enable = p.get_bool(kSchemasEnable);
+  o.schemas_cache_size = p.get_int(kSchemasCacheSize);
+  o.replace_null_with_default = p.get_bool(kReplaceNullWithDefault);
+  // The validator admits NUMERIC and BASE64 in any case.
+  o.decimal_format = strcasecmp(p.get_string(kDecimalFormat).c_str(), "NUMERIC") == 0
+                         ? DecimalFormat::kNumeric
+                         : DecimalFormat::kBase64;
   options_ = o;
   impl_->write_cache.clear();
   impl_->read_cache.clear();
@@ -1124,7 +1102,11 @@ Result<SchemaAndValue> JsonConverter::to_connect(std::string_view, const Headers
   return impl_->deserialize(bytes);
 }
 
-Status JsonConverter::configure(const ConfigMap& configs) { return configure(configs, false); }
+Status JsonConverter::configure(const ConfigMap& configs) {
+  // The header-converter form: the worker names the role (header); value when it does not.
+  if (configs.count("converter.type")) return apply(configs);
+  return configure(configs, false);
+}
 
 Status JsonConverter::from_connect_header(std::string_view, std::string_view,
                                           const SchemaPtr& schema, const Value& value,

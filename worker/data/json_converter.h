@@ -61,6 +61,9 @@ class JsonConverter final : public Converter, public HeaderConverter {
   Result<SchemaPtr> parse_schema_json(std::string_view json);
 
  private:
+  // Parses `configs` (converter.type included) through config_def() and takes the options.
+  Status apply(const ConfigMap& configs);
+
   struct Impl;
   JsonConverterOptions options_;
   std::unique_ptr<Impl> impl_;
