@@ -19,21 +19,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct RunResult {
-  ExitStatus status;
-  std::string output;
-};
-
 RunResult run_kanal(const TempDir& dir, std::vector<std::string> args,
                     std::chrono::milliseconds timeout = 30s) {
-  auto log = dir / "kanal.log";
-  auto p = Process::spawn(
-      {.program = kanal_binary().string(), .args = std::move(args), .log_file = log});
-  EXPECT_TRUE(is_ok(p));
-  auto status = p->wait(timeout);
-  if (!status) status = p->stop(5s);
-  auto text = read_file(log);
-  return {*status, text.ok() ? *text : std::string()};
+  return run_to_exit(
+      {.program = kanal_binary().string(), .args = std::move(args), .log_file = dir / "kanal.log"},
+      timeout);
 }
 
 std::string distributed_config(const std::string& prefix, const std::string& extra = "") {
@@ -69,8 +59,7 @@ TEST(KanalCliTest, PrintsVersionWhenAskedForIt) {
   EXPECT_EQ(r.output.rfind("kanal ", 0), 0u) << r.output;
   // The allocator the build chose really serves malloc (mimalloc in release builds: a linker
   // that dropped it, or a libc that kept malloc, would show "system" here).
-  EXPECT_NE(r.output.find("\nallocator: " KANAL_EXPECTED_ALLOCATOR), std::string::npos)
-      << r.output;
+  EXPECT_NE(r.output.find("\nallocator: " KANAL_EXPECTED_ALLOCATOR), std::string::npos) << r.output;
 }
 
 TEST(KanalCliTest, PrintsUsageWhenAskedForHelp) {

@@ -26,45 +26,39 @@ constexpr const char* kMarker = "kanal-secret-8c1f4e";
 
 class ConfigProvidersE2eTest : public ::testing::Test {
  protected:
+  static SuiteWorker suite_;  // one kanal standalone for the suite
+
   static void SetUpTestSuite() {
-    dir_ = new TempDir("kanal-providers-e2e");
-    std::filesystem::create_directories(secrets());
-    std::filesystem::create_directories(dir_->path() / "outside");
-    KanalWorkerOptions options;
-    options.dir = dir_->path();
-    options.worker = {{"config.providers", "file,dir"},
-                      {"config.providers.file.class",
-                       "org.apache.kafka.common.config.provider.FileConfigProvider"},
-                      {"config.providers.file.param.allowed.paths", secrets().string()},
-                      {"config.providers.dir.class", "DirectoryConfigProvider"},
-                      {"config.providers.dir.param.allowed.paths", secrets().string()},
-                      {"kanal.log.format", "json"}};
-    worker_ = new KanalWorker(std::move(options));
-    Status s = worker_->start();
-    start_error_ = new std::string(s.ok() ? "" : s.to_string());
+    suite_.start("kanal-providers-e2e", [](const TempDir& dir) {
+      std::filesystem::path secrets = dir / "secrets";
+      std::filesystem::create_directories(secrets);
+      std::filesystem::create_directories(dir / "outside");
+      return KanalWorkerOptions{
+          .worker = {{"config.providers", "file,dir"},
+                     {"config.providers.file.class",
+                      "org.apache.kafka.common.config.provider.FileConfigProvider"},
+                     {"config.providers.file.param.allowed.paths", secrets.string()},
+                     {"config.providers.dir.class", "DirectoryConfigProvider"},
+                     {"config.providers.dir.param.allowed.paths", secrets.string()},
+                     {"kanal.log.format", "json"}}};
+    });
   }
+  static void TearDownTestSuite() { suite_.stop(); }
 
-  static void TearDownTestSuite() {
-    delete worker_;
-    delete dir_;
-    delete start_error_;
-  }
+  static std::filesystem::path secrets() { return suite_.dir() / "secrets"; }
 
-  static std::filesystem::path secrets() { return dir_->path() / "secrets"; }
-
-  void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
-    ASSERT_TRUE(worker_->running()) << worker_->log_tail();
-  }
+  void SetUp() override { ASSERT_TRUE(suite_.ready()); }
 
   void TearDown() override {
     for (const std::string& n : created_) (void)call("DELETE", "/connectors/" + n);
-    if (HasFailure()) std::fprintf(stderr, "worker log:\n%s\n", worker_->log_tail(30).c_str());
+    if (HasFailure())
+      std::fprintf(stderr, "worker log:\n%s\n", suite_.worker().log_tail(30).c_str());
   }
 
   static HttpResult call(std::string_view method, const std::string& path,
                          std::string_view body = "") {
-    return rest::testing::request(method, worker_->base_url() + path, body, "application/json");
+    return rest::testing::request(method, suite_.worker().base_url() + path, body,
+                                  "application/json");
   }
 
   HttpResult create(const std::string& name, const Props& config) {
@@ -72,21 +66,15 @@ class ConfigProvidersE2eTest : public ::testing::Test {
     return call("POST", "/connectors", create_body(name, config));
   }
 
-  static KanalWorker* worker_;
-  static TempDir* dir_;
-  static std::string* start_error_;
-
   std::string name_ = unique_test_name();
   std::string topic_ = unique_test_name("topic");
   std::vector<std::string> created_;
 };
 
-KanalWorker* ConfigProvidersE2eTest::worker_ = nullptr;
-TempDir* ConfigProvidersE2eTest::dir_ = nullptr;
-std::string* ConfigProvidersE2eTest::start_error_ = nullptr;
+SuiteWorker ConfigProvidersE2eTest::suite_;
 
 TEST_F(ConfigProvidersE2eTest, UsesResolvedSecretButNeverShowsItInRestOrLog) {
-  std::filesystem::path input = dir_->path() / (std::string(kMarker) + "-input.txt");
+  std::filesystem::path input = suite_.dir().path() / (std::string(kMarker) + "-input.txt");
   {
     std::ofstream out(input);
     out << "first\nsecond\n";
@@ -134,13 +122,13 @@ TEST_F(ConfigProvidersE2eTest, UsesResolvedSecretButNeverShowsItInRestOrLog) {
   EXPECT_EQ(std::string(d["file"].GetString()), reference);
   HttpResult tasks = call("GET", "/connectors/" + name_ + "/tasks");
   EXPECT_NE(tasks.body.find(reference), std::string::npos) << tasks.body;
-  auto log = read_file(worker_->log_file());
+  auto log = read_file(suite_.worker().log_file());
   ASSERT_TRUE(log.ok());
   EXPECT_EQ(log->find(kMarker), std::string::npos) << "the worker log shows the secret";
 }
 
 TEST_F(ConfigProvidersE2eTest, MasksResolvedValueInPluginLogLines) {
-  std::filesystem::path missing = dir_->path() / (std::string(kMarker) + "-missing.txt");
+  std::filesystem::path missing = suite_.dir().path() / (std::string(kMarker) + "-missing.txt");
   {
     std::ofstream props(secrets() / "missing.properties");
     props << "missing.file=" << missing.string() << "\n";
@@ -155,11 +143,11 @@ TEST_F(ConfigProvidersE2eTest, MasksResolvedValueInPluginLogLines) {
   std::string log;
   EXPECT_TRUE(eventually(
       [&] {
-        auto l = read_file(worker_->log_file());
+        auto l = read_file(suite_.worker().log_file());
         if (l.ok()) log = *l;
         return log.find("Couldn't find file " + reference) != std::string::npos;
       },
-      30s, [&] { return worker_->log_tail(10); }));
+      30s, [&] { return suite_.worker().log_tail(10); }));
   EXPECT_EQ(log.find(kMarker), std::string::npos) << "the worker log shows the secret";
 }
 
@@ -167,8 +155,8 @@ TEST_F(ConfigProvidersE2eTest, FailsConnectorNamingReferenceWhenSecretFileDisapp
   std::filesystem::path props = secrets() / "vanishing.properties";
   {
     std::ofstream out(props);
-    out << "input.file=" << (dir_->path() / (std::string(kMarker) + "-vanishing.txt")).string()
-        << "\n";
+    out << "input.file="
+        << (suite_.dir().path() / (std::string(kMarker) + "-vanishing.txt")).string() << "\n";
   }
   std::string reference = "${file:" + props.string() + ":input.file}";
   Props config{{"connector.class", "FileStreamSource"}, {"file", reference}, {"topic", topic_}};
@@ -192,11 +180,11 @@ TEST_F(ConfigProvidersE2eTest, FailsConnectorNamingReferenceWhenSecretFileDisapp
 
 TEST_F(ConfigProvidersE2eTest, RefusesProviderPathOutsideAllowedPaths) {
   {
-    std::ofstream props(dir_->path() / "outside" / "source.properties");
+    std::ofstream props(suite_.dir().path() / "outside" / "source.properties");
     props << "input.file=/tmp/whatever.txt\n";
   }
   std::string reference =
-      "${file:" + (dir_->path() / "outside" / "source.properties").string() + ":input.file}";
+      "${file:" + (suite_.dir().path() / "outside" / "source.properties").string() + ":input.file}";
   Props config{{"connector.class", "FileStreamSource"}, {"file", reference}, {"topic", topic_}};
 
   HttpResult created = create(name_, config);
@@ -213,7 +201,7 @@ TEST_F(ConfigProvidersE2eTest, RefusesProviderPathOutsideAllowedPaths) {
 
 TEST_F(ConfigProvidersE2eTest, RefusesClientOverrideThatLoadsALibrary) {
   Props config{{"connector.class", "FileStreamSource"},
-               {"file", (dir_->path() / "in.txt").string()},
+               {"file", (suite_.dir().path() / "in.txt").string()},
                {"topic", topic_},
                {"producer.override.plugin.library.paths", "/tmp/evil.so"}};
 
@@ -257,7 +245,7 @@ TEST_F(ConfigProvidersE2eTest, RefusesOverridesTheNonePolicyForbids) {
 
 TEST_F(ConfigProvidersE2eTest, WritesJsonLogLinesWithTaskAndWorkerContext) {
   Props config{{"connector.class", "FileStreamSource"},
-               {"file", (dir_->path() / "json-log-input.txt").string()},
+               {"file", (suite_.dir().path() / "json-log-input.txt").string()},
                {"topic", topic_}};
 
   ASSERT_EQ(create(name_, config).status, 201);
@@ -265,7 +253,7 @@ TEST_F(ConfigProvidersE2eTest, WritesJsonLogLinesWithTaskAndWorkerContext) {
   std::string found;
   EXPECT_TRUE(eventually(
       [&] {
-        for (const std::string& l : read_lines(worker_->log_file())) {
+        for (const std::string& l : read_lines(suite_.worker().log_file())) {
           if (l.empty() || l[0] != '{') continue;
           rapidjson::Document d;
           d.Parse(l.c_str());
@@ -279,7 +267,7 @@ TEST_F(ConfigProvidersE2eTest, WritesJsonLogLinesWithTaskAndWorkerContext) {
         }
         return false;
       },
-      30s, [&] { return worker_->log_tail(10); }));
+      30s, [&] { return suite_.worker().log_tail(10); }));
   EXPECT_NE(found.find("\"task\":\"0\""), std::string::npos) << found;
 }
 

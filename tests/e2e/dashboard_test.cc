@@ -26,32 +26,25 @@ constexpr auto kDeadline = 60s;
 // the test.
 class DashboardTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir("kanal-dashboard-e2e");
-    worker_ = new KanalWorker({.dir = dir_->path(), .worker = {}, .connectors = {}});
-    Status s = worker_->start();
-    start_error_ = new std::string(s.ok() ? "" : s.to_string());
-  }
+  static SuiteWorker suite_;  // one kanal standalone for the suite
 
-  static void TearDownTestSuite() {
-    delete worker_;
-    delete dir_;
-    delete start_error_;
+  static void SetUpTestSuite() {
+    suite_.start("kanal-dashboard-e2e", [](const TempDir&) { return KanalWorkerOptions{}; });
   }
+  static void TearDownTestSuite() { suite_.stop(); }
 
   void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
-    ASSERT_TRUE(worker_->running()) << worker_->log_tail();
+    ASSERT_TRUE(suite_.ready());
     Status s = browser_.start();
     ASSERT_TRUE(s.ok()) << s.to_string();
     name_ = std::string("dash-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
   }
 
   void TearDown() override {
-    for (const std::string& n : created_) (void)worker_->http("DELETE", "/connectors/" + n);
+    for (const std::string& n : created_) (void)suite_.worker().http("DELETE", "/connectors/" + n);
     if (HasFailure()) {
       std::fprintf(stderr, "page:\n%s\nworker log:\n%s\nchromium log:\n%s\n",
-                   page("document.body.innerText").c_str(), worker_->log_tail(20).c_str(),
+                   page("document.body.innerText").c_str(), suite_.worker().log_tail(20).c_str(),
                    browser_.log_tail(20).c_str());
     }
   }
@@ -59,17 +52,17 @@ class DashboardTest : public ::testing::Test {
   // A Datagen source producing `rate` records/s without end, created over REST.
   void create_datagen(const std::string& name, int rate = 20) {
     created_.push_back(name);
-    HttpResult r = worker_->http("POST", "/connectors",
-                                 create_body(name, {{"connector.class", "DatagenSource"},
-                                                    {"topic", name},
-                                                    {"rate", std::to_string(rate)},
-                                                    {"tasks.max", "1"}}));
+    HttpResult r = suite_.worker().http("POST", "/connectors",
+                                        create_body(name, {{"connector.class", "DatagenSource"},
+                                                           {"topic", name},
+                                                           {"rate", std::to_string(rate)},
+                                                           {"tasks.max", "1"}}));
     ASSERT_EQ(r.status, 201) << r.body;
   }
 
   // Opens the dashboard and waits until its script has loaded.
   void open_dashboard() {
-    Status s = browser_.navigate(worker_->base_url() + "/ui/");
+    Status s = browser_.navigate(suite_.worker().base_url() + "/ui/");
     ASSERT_TRUE(s.ok()) << s.to_string();
     ASSERT_TRUE(eventually(
         [&] {
@@ -109,22 +102,17 @@ class DashboardTest : public ::testing::Test {
 
   std::string page_text() { return page("document.querySelector('main').innerText"); }
 
-  static TempDir* dir_;
-  static KanalWorker* worker_;
-  static std::string* start_error_;
-
   HeadlessChromium browser_;
   std::string name_;
   std::vector<std::string> created_;
 };
 
-TempDir* DashboardTest::dir_ = nullptr;
-KanalWorker* DashboardTest::worker_ = nullptr;
-std::string* DashboardTest::start_error_ = nullptr;
+SuiteWorker DashboardTest::suite_;
 
 TEST_F(DashboardTest, ListsRunningConnectorWithItsTaskWhenPageOpens) {
   create_datagen(name_);
-  ASSERT_TRUE(eventually([&] { return worker_->task_state(name_, 0) == "RUNNING"; }, kDeadline));
+  ASSERT_TRUE(
+      eventually([&] { return suite_.worker().task_state(name_, 0) == "RUNNING"; }, kDeadline));
 
   open_dashboard();
 
@@ -145,8 +133,9 @@ TEST_F(DashboardTest, ListsRunningConnectorWithItsTaskWhenPageOpens) {
 // Records/s comes from GET /metrics between two refreshes; a worker without /metrics shows "—".
 TEST_F(DashboardTest, ShowsThroughputOfRunningSourceWhenWorkerHasMetrics) {
   create_datagen(name_, 50);
-  ASSERT_TRUE(eventually([&] { return worker_->task_state(name_, 0) == "RUNNING"; }, kDeadline));
-  bool has_metrics = worker_->http("GET", "/metrics").status == 200;
+  ASSERT_TRUE(
+      eventually([&] { return suite_.worker().task_state(name_, 0) == "RUNNING"; }, kDeadline));
+  bool has_metrics = suite_.worker().http("GET", "/metrics").status == 200;
 
   open_dashboard();
 
@@ -174,7 +163,7 @@ TEST_F(DashboardTest, PausesConnectorWhenPauseIsClickedOnPage) {
   std::string rest_state;
   EXPECT_TRUE(eventually(
       [&] {
-        rest_state = worker_->connector_state(name_);
+        rest_state = suite_.worker().connector_state(name_);
         return rest_state == "PAUSED";
       },
       kDeadline, [&] { return "REST says " + rest_state; }));
@@ -211,7 +200,7 @@ TEST_F(DashboardTest, ShowsValidationErrorNextToFieldWhenRequiredValueIsMissing)
       kDeadline, [&] { return page("document.getElementById('new-connector-panel').innerText"); }));
   EXPECT_EQ(page("document.querySelector('[data-key=\"topic\"]').getAttribute('aria-invalid')"),
             "true");
-  HttpResult r = worker_->http("GET", "/connectors/" + name_);
+  HttpResult r = suite_.worker().http("GET", "/connectors/" + name_);
   EXPECT_EQ(r.status, 404) << "the form created a connector despite the error: " << r.body;
 }
 
@@ -240,7 +229,7 @@ TEST_F(DashboardTest, CreatesConnectorWhenFormIsFilledAndSubmitted) {
   HttpResult r;
   EXPECT_TRUE(eventually(
       [&] {
-        r = worker_->http("GET", "/connectors/" + name_ + "/config");
+        r = suite_.worker().http("GET", "/connectors/" + name_ + "/config");
         return r.status == 200;
       },
       kDeadline,

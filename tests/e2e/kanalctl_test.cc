@@ -77,40 +77,29 @@ CtlRun run_kanalctl(const TempDir& dir, std::vector<std::string> args,
                    .unset_env = {"KANAL_URL"},
                    .log_file = out};
   if (!env_url.empty()) spec.env["KANAL_URL"] = env_url;
-  auto p = Process::spawn(spec);
-  EXPECT_TRUE(is_ok(p));
-  if (!p.ok()) return {};
-  auto status = p->wait(120s);
-  if (!status) status = p->stop(5s);
-  auto out_text = read_file(out);
+  RunResult r = run_to_exit(spec, 120s);
   auto err_text = read_file(err);
-  return {*status, out_text.ok() ? *out_text : "", err_text.ok() ? *err_text : ""};
+  return {r.status, r.output, err_text.ok() ? *err_text : ""};
 }
 
 class KanalctlTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir("kanal-kanalctl-e2e");
-    worker_ = new KanalWorker({.dir = dir_->path(), .worker = {}, .connectors = {}});
-    Status s = worker_->start();
-    start_error_ = new std::string(s.ok() ? "" : s.to_string());
-  }
+  static SuiteWorker suite_;  // one kanal standalone for the suite
 
-  static void TearDownTestSuite() {
-    delete worker_;
-    delete dir_;
-    delete start_error_;
+  static void SetUpTestSuite() {
+    suite_.start("kanal-kanalctl-e2e", [](const TempDir&) { return KanalWorkerOptions{}; });
   }
+  static void TearDownTestSuite() { suite_.stop(); }
 
   void SetUp() override {
     ASSERT_TRUE(std::filesystem::exists(kanalctl_binary())) << kanalctl_binary();
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
-    ASSERT_TRUE(worker_->running()) << worker_->log_tail();
+    ASSERT_TRUE(suite_.ready());
   }
 
   void TearDown() override {
-    (void)worker_->http("DELETE", "/connectors/" + name_);
-    if (HasFailure()) std::fprintf(stderr, "worker log:\n%s\n", worker_->log_tail(20).c_str());
+    (void)suite_.worker().http("DELETE", "/connectors/" + name_);
+    if (HasFailure())
+      std::fprintf(stderr, "worker log:\n%s\n", suite_.worker().log_tail(20).c_str());
   }
 
   CtlRun run_raw(std::vector<std::string> args, const std::string& env_url = "") {
@@ -119,7 +108,7 @@ class KanalctlTest : public ::testing::Test {
 
   // Runs kanalctl against the test worker.
   CtlRun run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--url", worker_->base_url()});
+    args.insert(args.begin(), {"--url", suite_.worker().base_url()});
     return run_raw(std::move(args));
   }
 
@@ -141,29 +130,23 @@ class KanalctlTest : public ::testing::Test {
   }
 
   ::testing::AssertionResult reaches(const std::string& state) {
-    return eventually([&] { return worker_->connector_state(name_) == state; }, 30s,
-                      [&] { return "state: " + worker_->connector_state(name_); });
+    return eventually([&] { return suite_.worker().connector_state(name_) == state; }, 30s,
+                      [&] { return "state: " + suite_.worker().connector_state(name_); });
   }
 
   std::string rest_config(const std::string& key) {
-    auto r = worker_->http("GET", "/connectors/" + name_ + "/config");
+    auto r = suite_.worker().http("GET", "/connectors/" + name_ + "/config");
     rapidjson::Document d = parse(r.body);
     if (r.status != 200 || !d.IsObject() || !d.HasMember(key.c_str())) return "<" + r.body + ">";
     return d[key.c_str()].GetString();
   }
-
-  static KanalWorker* worker_;
-  static TempDir* dir_;
-  static std::string* start_error_;
 
   std::string name_ = unique_test_name();
   std::string topic_ = unique_test_name("topic");
   TempDir files_{"kanalctl-files"};
 };
 
-KanalWorker* KanalctlTest::worker_ = nullptr;
-TempDir* KanalctlTest::dir_ = nullptr;
-std::string* KanalctlTest::start_error_ = nullptr;
+SuiteWorker KanalctlTest::suite_;
 
 TEST_F(KanalctlTest, AppliesPropertiesFileAndListsTheConnectorRunning) {
   std::string file = source_file("c.properties", topic_);
@@ -235,14 +218,14 @@ TEST_F(KanalctlTest, PausesAndResumesTheConnector) {
 TEST_F(KanalctlTest, RestartsConnectorAndTasksShowingThemRestarting) {
   ASSERT_EQ(run({"apply", source_file("c.properties", topic_)}).code(), 0);
   ASSERT_TRUE(reaches("RUNNING"));
-  ASSERT_TRUE(eventually([&] { return worker_->task_state(name_, 0) == "RUNNING"; }, 30s));
+  ASSERT_TRUE(eventually([&] { return suite_.worker().task_state(name_, 0) == "RUNNING"; }, 30s));
 
   CtlRun restart = run({"restart", name_, "--tasks"});
 
   ASSERT_EQ(restart.code(), 0) << restart.describe();
   EXPECT_NE(restart.out.find("task 0"), std::string::npos) << restart.out;
   EXPECT_NE(restart.out.find("RESTARTING"), std::string::npos) << restart.out;
-  EXPECT_TRUE(eventually([&] { return worker_->task_state(name_, 0) == "RUNNING"; }, 30s));
+  EXPECT_TRUE(eventually([&] { return suite_.worker().task_state(name_, 0) == "RUNNING"; }, 30s));
 }
 
 TEST_F(KanalctlTest, StopsThenGetsAltersAndResetsOffsets) {
@@ -251,7 +234,7 @@ TEST_F(KanalctlTest, StopsThenGetsAltersAndResetsOffsets) {
   std::string last;
   ASSERT_TRUE(eventually(
       [&] {
-        last = worker_->http("GET", "/connectors/" + name_ + "/offsets").body;
+        last = suite_.worker().http("GET", "/connectors/" + name_ + "/offsets").body;
         return last.find("\"position\":14") != std::string::npos;
       },
       30s, [&] { return last; }));
@@ -276,12 +259,14 @@ TEST_F(KanalctlTest, StopsThenGetsAltersAndResetsOffsets) {
 
   ASSERT_EQ(alter.code(), 0) << alter.describe();
   EXPECT_NE(alter.out.find("altered"), std::string::npos) << alter.out;
-  EXPECT_NE(worker_->http("GET", "/connectors/" + name_ + "/offsets").body.find("\"position\":4}"),
-            std::string::npos);
+  EXPECT_NE(
+      suite_.worker().http("GET", "/connectors/" + name_ + "/offsets").body.find("\"position\":4}"),
+      std::string::npos);
   CtlRun reset = run({"offsets", "reset", name_});
   ASSERT_EQ(reset.code(), 0) << reset.describe();
   EXPECT_NE(reset.out.find("reset"), std::string::npos) << reset.out;
-  EXPECT_EQ(worker_->http("GET", "/connectors/" + name_ + "/offsets").body, R"({"offsets":[]})");
+  EXPECT_EQ(suite_.worker().http("GET", "/connectors/" + name_ + "/offsets").body,
+            R"({"offsets":[]})");
 }
 
 TEST_F(KanalctlTest, RefusesOffsetChangesOfARunningConnectorWithWorkersMessage) {
@@ -321,7 +306,7 @@ TEST_F(KanalctlTest, DeletesTheConnector) {
 
   ASSERT_EQ(del.code(), 0) << del.describe();
   EXPECT_EQ(del.out, "connector " + name_ + " deleted\n");
-  EXPECT_EQ(worker_->http("GET", "/connectors/" + name_).status, 404);
+  EXPECT_EQ(suite_.worker().http("GET", "/connectors/" + name_).status, 404);
 }
 
 TEST_F(KanalctlTest, UnknownConnectorExits1WithTheWorkersMessage) {
@@ -344,7 +329,7 @@ TEST_F(KanalctlTest, UnreachableUrlExits3NamingTheUrl) {
 }
 
 TEST_F(KanalctlTest, UsesKanalUrlFromTheEnvironment) {
-  CtlRun r = run_raw({"plugins"}, worker_->base_url());
+  CtlRun r = run_raw({"plugins"}, suite_.worker().base_url());
 
   EXPECT_EQ(r.code(), 0) << r.describe();
   EXPECT_NE(r.out.find("FileStreamSource"), std::string::npos) << r.out;
@@ -410,11 +395,9 @@ TEST(KanalctlAuthTest, SendsBasicCredentialsGivenInTheUrl) {
 
 // Runs the openssl CLI; fails the test with its output when it fails.
 void openssl(const TempDir& dir, std::vector<std::string> args) {
-  auto log = dir / "openssl.log";
-  auto p = Process::spawn({.program = "openssl", .args = std::move(args), .log_file = log});
-  ASSERT_TRUE(is_ok(p));
-  auto status = p->wait(60s);
-  ASSERT_TRUE(status.has_value() && status->success()) << tail_of_file(log);
+  RunResult r = run_to_exit(
+      {.program = "openssl", .args = std::move(args), .log_file = dir / "openssl.log"}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.output;
 }
 
 // An https worker whose certificate is signed by a CA of the test's own: kanalctl trusts it

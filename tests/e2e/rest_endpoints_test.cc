@@ -54,35 +54,25 @@ std::string string_of(const rapidjson::Value& v, const char* key) {
 class RestEndpointsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir("kanal-rest-e2e");
-    worker_ =
-        new KanalWorker({.dir = dir_->path(),
-                         .worker = {{"rest.request.max.bytes", std::to_string(kMaxRequestBytes)}},
-                         .connectors = {}});
-    Status s = worker_->start();
-    start_error_ = new std::string(s.ok() ? "" : s.to_string());
+    suite_.start("kanal-rest-e2e", [](const TempDir&) {
+      return KanalWorkerOptions{
+          .worker = {{"rest.request.max.bytes", std::to_string(kMaxRequestBytes)}}};
+    });
   }
+  static void TearDownTestSuite() { suite_.stop(); }
 
-  static void TearDownTestSuite() {
-    delete worker_;  // stops the process
-    delete dir_;
-    delete start_error_;
-  }
-
-  void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
-    ASSERT_TRUE(worker_->running()) << worker_->log_tail();
-  }
+  void SetUp() override { ASSERT_TRUE(suite_.ready()); }
 
   void TearDown() override {
     for (const std::string& n : created_) (void)call("DELETE", "/connectors/" + n);
-    if (HasFailure()) std::fprintf(stderr, "worker log:\n%s\n", worker_->log_tail(20).c_str());
+    if (HasFailure())
+      std::fprintf(stderr, "worker log:\n%s\n", suite_.worker().log_tail(20).c_str());
   }
 
   static HttpResult call(std::string_view method, const std::string& path,
                          std::string_view body = "",
                          std::string_view content_type = "application/json") {
-    return rest::testing::request(method, worker_->base_url() + path, body, content_type);
+    return rest::testing::request(method, suite_.worker().base_url() + path, body, content_type);
   }
 
   // POST /connectors; remembers the name for clean-up.
@@ -134,13 +124,11 @@ class RestEndpointsTest : public ::testing::Test {
 
   ::testing::AssertionResult task_reaches(const std::string& name, int task,
                                           const std::string& state) {
-    return eventually([&] { return worker_->task_state(name, task) == state; }, 30s,
-                      [&] { return "task state: " + worker_->task_state(name, task); });
+    return eventually([&] { return suite_.worker().task_state(name, task) == state; }, 30s,
+                      [&] { return "task state: " + suite_.worker().task_state(name, task); });
   }
 
-  static KanalWorker* worker_;
-  static TempDir* dir_;
-  static std::string* start_error_;
+  static SuiteWorker suite_;
 
   std::string name_ = unique_test_name();
   std::string topic_ = unique_test_name("topic");
@@ -148,9 +136,7 @@ class RestEndpointsTest : public ::testing::Test {
   std::vector<std::string> created_;
 };
 
-KanalWorker* RestEndpointsTest::worker_ = nullptr;
-TempDir* RestEndpointsTest::dir_ = nullptr;
-std::string* RestEndpointsTest::start_error_ = nullptr;
+SuiteWorker RestEndpointsTest::suite_;
 
 // --- GET / and GET /health --------------------------------------------------------------------
 
@@ -249,7 +235,7 @@ TEST_F(RestEndpointsTest, Returns201WithInfoAndLocationWhenCreatingConnector) {
   HttpResult r = create(name_, datagen(topic_));
 
   ASSERT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(r.headers["Location"], worker_->base_url() + "/connectors/" + name_);
+  EXPECT_EQ(r.headers["Location"], suite_.worker().base_url() + "/connectors/" + name_);
   rapidjson::Document d = parse_json(r);
   EXPECT_EQ(string_of(d, "name"), name_);
   EXPECT_EQ(string_of(d["config"], "name"), name_) << "the server inserts config.name";
@@ -437,7 +423,7 @@ TEST_F(RestEndpointsTest, Returns201ThenOkWhenPuttingConfigTwice) {
   HttpResult second = call("PUT", "/connectors/" + name_ + "/config", json_object(config));
 
   ASSERT_EQ(first.status, 201) << first.body;
-  EXPECT_EQ(first.headers["Location"], worker_->base_url() + "/connectors/" + name_);
+  EXPECT_EQ(first.headers["Location"], suite_.worker().base_url() + "/connectors/" + name_);
   ASSERT_EQ(second.status, 200) << second.body;
   EXPECT_EQ(string_of(parse_json(second), "name"), name_);
   EXPECT_EQ(string_of(parse_json(second)["config"], "count"), "20");
@@ -541,7 +527,7 @@ TEST_F(RestEndpointsTest, ReportsConnectorAndTasksSortedByIdWhenGettingStatus) {
   EXPECT_EQ(string_of(d, "name"), name_);
   EXPECT_EQ(string_of(d, "type"), "source");
   std::string worker_id = string_of(d["connector"], "worker_id");
-  EXPECT_EQ("http://" + worker_id, worker_->base_url()) << "the advertised host:port";
+  EXPECT_EQ("http://" + worker_id, suite_.worker().base_url()) << "the advertised host:port";
   EXPECT_FALSE(d["connector"].HasMember("trace")) << "no trace while running";
   ASSERT_EQ(d["tasks"].Size(), 3u);
   for (int i = 0; i < 3; ++i) {
@@ -638,7 +624,7 @@ TEST_F(RestEndpointsTest, RestartsOnlyFailedTaskWhenOnlyFailedIsTrue) {
   config["file"] = (files_ / "later" / "out.txt").string();
   ASSERT_EQ(create(name_, config).status, 201);
   ASSERT_TRUE(task_reaches(name_, 0, "FAILED"));
-  EXPECT_FALSE(worker_->task_trace(name_, 0).empty()) << "a FAILED task carries its trace";
+  EXPECT_FALSE(suite_.worker().task_trace(name_, 0).empty()) << "a FAILED task carries its trace";
   std::filesystem::create_directory(files_ / "later");
 
   HttpResult r =
@@ -1290,11 +1276,11 @@ TEST_F(RestEndpointsTest, ChangesLevelOfRunningWorkerWhenLoggerIsSet) {
 
   ASSERT_TRUE(eventually(
       [&] {
-        auto log = read_file(worker_->log_file());
+        auto log = read_file(suite_.worker().log_file());
         return log.ok() && log->find("connector.created connector=" + loud) != std::string::npos;
       },
       10s));
-  auto log = read_file(worker_->log_file());
+  auto log = read_file(suite_.worker().log_file());
   ASSERT_TRUE(is_ok(log));
   EXPECT_EQ(log->find("connector.created connector=" + quiet), std::string::npos);
 }

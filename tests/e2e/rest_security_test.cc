@@ -32,11 +32,9 @@ constexpr const char* kKeyPassword = "key-pass";
 
 // Runs the openssl CLI in `dir`; fails the test with its output when it fails.
 void openssl(const TempDir& dir, std::vector<std::string> args) {
-  auto log = dir / "openssl.log";
-  auto p = Process::spawn({.program = "openssl", .args = args, .log_file = log});
-  ASSERT_TRUE(is_ok(p));
-  auto status = p->wait(60s);
-  ASSERT_TRUE(status.has_value() && status->success()) << tail_of_file(log);
+  RunResult r =
+      run_to_exit({.program = "openssl", .args = args, .log_file = dir / "openssl.log"}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.output;
 }
 
 // A CA (ca.pem), a server certificate for 127.0.0.1/localhost signed by it, the keystore file
@@ -86,41 +84,34 @@ std::string header_of(const HttpResult& r, const std::string& name) {
 class RestSecurityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir("kanal-rest-security");
-    make_certificates(*dir_);
-    ASSERT_TRUE(is_ok(write_file(*dir_ / "credentials.properties",
-                                 "# user=password, as Connect's PropertyFileLoginModule reads it\n"
-                                 "ops: s3cret:with colon\n"
-                                 "viewer=another\n")));
     admin_port_ = free_tcp_port();
-    Props settings = secure_settings(*dir_);
-    settings["admin.listeners"] = "https://127.0.0.1:" + std::to_string(admin_port_);
-    worker_ = new KanalWorker({.dir = dir_->path(),
-                               .worker = settings,
-                               .connectors = {},
-                               .scheme = "https",
-                               .client = trusted(*dir_)});
-    Status s = worker_->start();
-    ASSERT_TRUE(s.ok()) << s.message();
+    suite_.start("kanal-rest-security", [](const TempDir& dir) {
+      make_certificates(dir);
+      EXPECT_TRUE(
+          is_ok(write_file(dir / "credentials.properties",
+                           "# user=password, as Connect's PropertyFileLoginModule reads it\n"
+                           "ops: s3cret:with colon\n"
+                           "viewer=another\n")));
+      Props settings = secure_settings(dir);
+      settings["admin.listeners"] = "https://127.0.0.1:" + std::to_string(admin_port_);
+      return KanalWorkerOptions{.worker = settings, .scheme = "https", .client = trusted(dir)};
+    });
   }
-  static void TearDownTestSuite() {
-    delete worker_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { suite_.stop(); }
 
-  std::string url(const std::string& path) const { return worker_->base_url() + path; }
+  void SetUp() override { ASSERT_TRUE(suite_.ready()); }
 
-  static TempDir* dir_;
-  static KanalWorker* worker_;
+  std::string url(const std::string& path) const { return suite_.worker().base_url() + path; }
+
+  static SuiteWorker suite_;  // one kanal standalone (https, basic auth, CORS) for the suite
   static uint16_t admin_port_;
 };
 
-TempDir* RestSecurityTest::dir_ = nullptr;
-KanalWorker* RestSecurityTest::worker_ = nullptr;
+SuiteWorker RestSecurityTest::suite_;
 uint16_t RestSecurityTest::admin_port_ = 0;
 
 TEST_F(RestSecurityTest, AnswersGetRootOverHttpsWhenCaIsTrusted) {
-  HttpResult r = rest::testing::request("GET", url("/"), "", trusted(*dir_));
+  HttpResult r = rest::testing::request("GET", url("/"), "", trusted(suite_.dir()));
 
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find("\"version\""), std::string::npos) << r.body;
@@ -144,7 +135,8 @@ TEST_F(RestSecurityTest, FailsHandshakeWhenClientDoesNotTrustCa) {
 }
 
 TEST_F(RestSecurityTest, Returns401WithChallengeWhenCredentialsAreMissing) {
-  HttpResult r = rest::testing::request("GET", url("/connectors"), "", trusted(*dir_, false));
+  HttpResult r =
+      rest::testing::request("GET", url("/connectors"), "", trusted(suite_.dir(), false));
 
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.body, R"({"error_code":401,"message":"User cannot access the resource."})");
@@ -153,7 +145,7 @@ TEST_F(RestSecurityTest, Returns401WithChallengeWhenCredentialsAreMissing) {
 }
 
 TEST_F(RestSecurityTest, Returns401WhenPasswordIsWrong) {
-  RequestOptions wrong = trusted(*dir_, false);
+  RequestOptions wrong = trusted(suite_.dir(), false);
   wrong.headers["Authorization"] = basic_auth(kUser, "s3cret");
 
   HttpResult r = rest::testing::request("GET", url("/connectors"), "", wrong);
@@ -163,7 +155,7 @@ TEST_F(RestSecurityTest, Returns401WhenPasswordIsWrong) {
 }
 
 TEST_F(RestSecurityTest, Returns401WhenUserIsUnknown) {
-  RequestOptions unknown = trusted(*dir_, false);
+  RequestOptions unknown = trusted(suite_.dir(), false);
   unknown.headers["Authorization"] = basic_auth("mallory", kPassword);
 
   HttpResult r = rest::testing::request("GET", url("/"), "", unknown);
@@ -174,12 +166,13 @@ TEST_F(RestSecurityTest, Returns401WhenUserIsUnknown) {
 TEST_F(RestSecurityTest, CreatesNothingWhenPostHasNoCredentials) {
   std::string body = R"({"name":"unauthorized","config":{"connector.class":"FileStreamSource",)"
                      R"("file":")" +
-                     (*dir_ / "in.txt").string() + R"(","topic":"unauthorized"}})";
+                     (suite_.dir() / "in.txt").string() + R"(","topic":"unauthorized"}})";
 
-  HttpResult r = rest::testing::request("POST", url("/connectors"), body, trusted(*dir_, false));
+  HttpResult r =
+      rest::testing::request("POST", url("/connectors"), body, trusted(suite_.dir(), false));
 
   EXPECT_EQ(r.status, 401) << r.body;
-  HttpResult list = worker_->http("GET", "/connectors");
+  HttpResult list = suite_.worker().http("GET", "/connectors");
   EXPECT_EQ(list.status, 200);
   EXPECT_EQ(list.body, "[]");
 }
@@ -188,19 +181,19 @@ TEST_F(RestSecurityTest, CreatesAndDeletesConnectorWithRightCredentials) {
   std::string topic = unique_test_name("lines");
   std::string body = R"({"name":"authorized","config":{"connector.class":"FileStreamSource",)"
                      R"("file":")" +
-                     (*dir_ / "in.txt").string() + R"(","topic":")" + topic + R"("}})";
+                     (suite_.dir() / "in.txt").string() + R"(","topic":")" + topic + R"("}})";
 
-  HttpResult created = worker_->http("POST", "/connectors", body);
+  HttpResult created = suite_.worker().http("POST", "/connectors", body);
 
   EXPECT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(header_of(created, "Location").rfind("https://", 0), 0u)
       << header_of(created, "Location");
-  EXPECT_EQ(worker_->http("GET", "/connectors").body, R"(["authorized"])");
-  EXPECT_EQ(worker_->http("DELETE", "/connectors/authorized").status, 204);
+  EXPECT_EQ(suite_.worker().http("GET", "/connectors").body, R"(["authorized"])");
+  EXPECT_EQ(suite_.worker().http("DELETE", "/connectors/authorized").status, 204);
 }
 
 TEST_F(RestSecurityTest, AcceptsSecondUserOfCredentialsFile) {
-  RequestOptions viewer = trusted(*dir_, false);
+  RequestOptions viewer = trusted(suite_.dir(), false);
   viewer.headers["Authorization"] = basic_auth("viewer", "another");
 
   HttpResult r = rest::testing::request("GET", url("/connector-plugins"), "", viewer);
@@ -209,7 +202,7 @@ TEST_F(RestSecurityTest, AcceptsSecondUserOfCredentialsFile) {
 }
 
 TEST_F(RestSecurityTest, AddsCorsHeadersWhenOriginIsAllowed) {
-  RequestOptions o = trusted(*dir_);
+  RequestOptions o = trusted(suite_.dir());
   o.headers["Origin"] = kAllowedOrigin;
 
   HttpResult r = rest::testing::request("GET", url("/connectors"), "", o);
@@ -220,7 +213,7 @@ TEST_F(RestSecurityTest, AddsCorsHeadersWhenOriginIsAllowed) {
 }
 
 TEST_F(RestSecurityTest, AddsNoCorsHeadersWhenOriginIsNotAllowed) {
-  RequestOptions o = trusted(*dir_);
+  RequestOptions o = trusted(suite_.dir());
   o.headers["Origin"] = "https://evil.example.net";
 
   HttpResult r = rest::testing::request("GET", url("/connectors"), "", o);
@@ -230,7 +223,7 @@ TEST_F(RestSecurityTest, AddsNoCorsHeadersWhenOriginIsNotAllowed) {
 }
 
 TEST_F(RestSecurityTest, AnswersPreflightWithoutCredentials) {
-  RequestOptions o = trusted(*dir_, false);
+  RequestOptions o = trusted(suite_.dir(), false);
   o.headers["Origin"] = kAllowedOrigin;
   o.headers["Access-Control-Request-Method"] = "POST";
   o.headers["Access-Control-Request-Headers"] = "authorization,content-type";
@@ -245,7 +238,7 @@ TEST_F(RestSecurityTest, AnswersPreflightWithoutCredentials) {
 }
 
 TEST_F(RestSecurityTest, ChallengesPreflightFromOriginNotAllowed) {
-  RequestOptions o = trusted(*dir_, false);
+  RequestOptions o = trusted(suite_.dir(), false);
   o.headers["Origin"] = "https://evil.example.net";
   o.headers["Access-Control-Request-Method"] = "POST";
 
@@ -258,9 +251,10 @@ TEST_F(RestSecurityTest, ChallengesPreflightFromOriginNotAllowed) {
 TEST_F(RestSecurityTest, ServesAdminRoutesOnlyOnHttpsAdminListenerWithCredentials) {
   std::string admin = "https://127.0.0.1:" + std::to_string(admin_port_) + "/admin/loggers";
 
-  HttpResult on_admin = rest::testing::request("GET", admin, "", trusted(*dir_));
-  HttpResult without_credentials = rest::testing::request("GET", admin, "", trusted(*dir_, false));
-  HttpResult on_main = worker_->http("GET", "/admin/loggers");
+  HttpResult on_admin = rest::testing::request("GET", admin, "", trusted(suite_.dir()));
+  HttpResult without_credentials =
+      rest::testing::request("GET", admin, "", trusted(suite_.dir(), false));
+  HttpResult on_main = suite_.worker().http("GET", "/admin/loggers");
 
   EXPECT_EQ(on_admin.status, 200) << on_admin.body;
   EXPECT_EQ(without_credentials.status, 401);
@@ -268,11 +262,6 @@ TEST_F(RestSecurityTest, ServesAdminRoutesOnlyOnHttpsAdminListenerWithCredential
 }
 
 // ---- Start-up errors: exit code 2 and a message naming the key or the file ----
-
-struct RunResult {
-  ExitStatus status;
-  std::string output;
-};
 
 // Runs `kanal standalone` with the secure settings plus `extra` until it exits.
 RunResult run_kanal(const TempDir& dir, const Props& extra) {
@@ -285,15 +274,10 @@ RunResult run_kanal(const TempDir& dir, const Props& extra) {
     if (!v.empty()) text += k + "=" + v + "\n";
   }
   EXPECT_TRUE(is_ok(write_file(dir / "bad.properties", text)));
-  auto log = dir / "bad.log";
-  auto p = Process::spawn({.program = kanal_binary().string(),
-                           .args = {"standalone", (dir / "bad.properties").string()},
-                           .log_file = log});
-  EXPECT_TRUE(is_ok(p));
-  auto status = p->wait(60s);
-  if (!status) status = p->stop(5s);
-  auto out = read_file(log);
-  return {*status, out.ok() ? *out : std::string()};
+  return run_to_exit({.program = kanal_binary().string(),
+                      .args = {"standalone", (dir / "bad.properties").string()},
+                      .log_file = dir / "bad.log"},
+                     60s);
 }
 
 class RestSecurityStartupTest : public ::testing::Test {

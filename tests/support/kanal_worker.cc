@@ -119,4 +119,28 @@ std::string KanalWorker::task_trace(const std::string& name, int task) const {
 
 std::string KanalWorker::log_tail(size_t lines) const { return tail_of_file(log_file_, lines); }
 
+void SuiteWorker::start(std::string_view dir_prefix,
+                        const std::function<KanalWorkerOptions(const TempDir&)>& options_for) {
+  dir_ = std::make_unique<TempDir>(dir_prefix);
+  KanalWorkerOptions options = options_for(*dir_);
+  options.dir = dir_->path();
+  worker_ = std::make_unique<KanalWorker>(std::move(options));
+  Status s = worker_->start();
+  start_error_ = s.ok() ? "" : s.to_string();
+}
+
+void SuiteWorker::stop() {
+  worker_.reset();  // stops the process
+  dir_.reset();
+}
+
+::testing::AssertionResult SuiteWorker::ready() const {
+  if (!worker_) return ::testing::AssertionFailure() << "the suite's worker was never started";
+  if (!start_error_.empty()) return ::testing::AssertionFailure() << start_error_;
+  if (!worker_->running()) {
+    return ::testing::AssertionFailure() << "the suite's worker exited:\n" << worker_->log_tail();
+  }
+  return ::testing::AssertionSuccess();
+}
+
 }  // namespace kanal::testing

@@ -6,9 +6,13 @@
 // dies with the test binary, see Process). Main thread only.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,16 +20,17 @@
 #include "common/status.h"
 #include "rest/testing/http_client.h"
 #include "support/process.h"
+#include "support/temp_dir.h"
 
 namespace kanal::testing {
 
 using Props = std::map<std::string, std::string>;
 
 struct KanalWorkerOptions {
-  std::string mode = "standalone";  // or "distributed"
-  std::filesystem::path dir;        // working dir: configs, offsets file and log go here
-  Props worker;                     // overrides of the defaults
-  std::vector<Props> connectors;    // written as <name>.properties, passed on the command line
+  std::string mode = "standalone";     // or "distributed"
+  std::filesystem::path dir = {};      // working dir: configs, offsets file and log go here
+  Props worker = {};                   // overrides of the defaults
+  std::vector<Props> connectors = {};  // written as <name>.properties, passed on the command line
   std::chrono::milliseconds start_timeout = std::chrono::seconds(60);
   // The REST listener's protocol: "https" needs a certificate in `worker`
   // (listeners.https.ssl.*). `client` (CA file, credentials) is used to wait for GET / and by
@@ -63,6 +68,30 @@ class KanalWorker {
   uint16_t port_ = 0;
   std::filesystem::path log_file_;
   std::optional<Process> process_;
+};
+
+// One worker shared by a whole test suite: SetUpTestSuite() calls start(), TearDownTestSuite()
+// calls stop(), and each test's SetUp() asserts ready(). A worker that did not start fails every
+// test of the suite with the reason (and its log) instead of crashing the binary.
+class SuiteWorker {
+ public:
+  // Makes a scratch directory named `dir_prefix`, asks `options_for` for the worker's options
+  // (it may write files there first: certificates, secrets; `dir` is filled in afterwards), and
+  // starts the worker.
+  void start(std::string_view dir_prefix,
+             const std::function<KanalWorkerOptions(const TempDir&)>& options_for);
+  // Stops the worker and removes the directory.
+  void stop();
+  // The worker started and is still running.
+  ::testing::AssertionResult ready() const;
+
+  KanalWorker& worker() const { return *worker_; }
+  const TempDir& dir() const { return *dir_; }
+
+ private:
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<KanalWorker> worker_;
+  std::string start_error_;
 };
 
 }  // namespace kanal::testing

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -15,6 +16,8 @@
 #include <cstdlib>
 #include <thread>
 #include <utility>
+
+#include "support/temp_dir.h"
 
 extern char** environ;
 
@@ -322,6 +325,20 @@ void install_child_cleanup_on_signals() {
     return true;
   }();
   (void)installed;
+}
+
+RunResult run_to_exit(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
+  std::error_code ignored;
+  std::filesystem::remove(spec.log_file, ignored);  // the output of this run only
+  auto p = Process::spawn(spec);
+  if (!p.ok()) {
+    ADD_FAILURE() << "cannot run " << spec.program << ": " << p.status().message();
+    return {};
+  }
+  auto status = p->wait(timeout);
+  if (!status) status = p->stop(std::chrono::seconds(5));
+  auto output = read_file(spec.log_file);
+  return {*status, output.ok() ? *output : std::string()};
 }
 
 }  // namespace kanal::testing

@@ -106,6 +106,15 @@ class Process {
   std::optional<ExitStatus> exit_status_;
 };
 
+// How a program run to its end ended, and what it wrote (its log file is emptied first).
+struct RunResult {
+  ExitStatus status;
+  std::string output;
+};
+// Runs `spec` until it exits, or stops it once `timeout` has passed. A program that cannot be
+// started fails the calling test (and gives an empty output).
+RunResult run_to_exit(const ProcessSpec& spec, std::chrono::milliseconds timeout);
+
 // Installs handlers for SIGINT, SIGTERM and SIGHUP that SIGKILL every live child spawned by
 // Process, restore the default disposition and re-raise the signal, so the test binary still
 // dies of it. Idempotent. Called by kanal_test_broker_main's main(); other mains may call it.
