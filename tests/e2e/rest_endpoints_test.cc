@@ -1140,11 +1140,11 @@ TEST_F(RestEndpointsTest, ListsConfigKeysOfConvertersAndHeaderConverters) {
     for (const auto& k : keys.GetArray()) out.push_back(string_of(k, "name"));
     return out;
   };
-  // The keys Connect 4.3.1 lists for each (docs/compatibility.md), less JsonConverter's
-  // schema.content, which kanal does not implement.
+  // The keys Connect 4.3.1 lists for each (docs/compatibility.md).
   EXPECT_EQ(names("JsonConverter"),
             (std::vector<std::string>{"converter.type", "schemas.enable", "schemas.cache.size",
-                                      "decimal.format", "replace.null.with.default"}));
+                                      "schema.content", "decimal.format",
+                                      "replace.null.with.default"}));
   EXPECT_EQ(names("org.apache.kafka.connect.storage.StringConverter"),
             (std::vector<std::string>{"converter.type", "converter.encoding"}));
   EXPECT_EQ(names("ByteArrayConverter"), std::vector<std::string>{"converter.type"});
@@ -1159,6 +1159,12 @@ TEST_F(RestEndpointsTest, ListsConfigKeysOfConvertersAndHeaderConverters) {
   EXPECT_EQ(string_of(schemas, "default_value"), "true");
   EXPECT_EQ(string_of(schemas, "group"), "Schemas");
   EXPECT_TRUE(d[0]["required"].GetBool());  // converter.type
+  const rapidjson::Value& content = d[3];
+  EXPECT_EQ(string_of(content, "name"), "schema.content");
+  EXPECT_EQ(string_of(content, "type"), "STRING");
+  EXPECT_TRUE(content["default_value"].IsNull());
+  EXPECT_FALSE(content["required"].GetBool());
+  EXPECT_EQ(content["order_in_group"].GetInt(), 2);
 
   HttpResult v = call("GET", "/connector-plugins/JsonConverter/config?version=9.9.9");
   EXPECT_TRUE(is_error(v, 400, {"9.9.9", "JsonConverter"})) << v.body;

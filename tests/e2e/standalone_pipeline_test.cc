@@ -162,6 +162,28 @@ Props json_sink(const std::string& topic, const std::filesystem::path& out, bool
   return p;
 }
 
+TEST(StandalonePipelineTest, ReadsPlainJsonWithTheSchemaGivenInSchemaContent) {
+  TempDir dir;
+  std::string topic = unique_test_name();
+  ASSERT_TRUE(
+      is_ok(produce(broker().bootstrap(), topic, {R"({"id":1,"name":"a"})", R"({"id":2})"})));
+  Props sink = json_sink(topic, dir / "out.txt", false, "");
+  sink["value.converter.schemas.enable"] = "true";
+  sink["value.converter.schema.content"] =
+      R"({"type":"struct","fields":[{"field":"id","type":"int32"},)"
+      R"({"field":"name","type":"string","optional":true}]})";
+  KanalWorker worker({.dir = dir.path(), .connectors = {sink}});
+
+  ASSERT_TRUE(is_ok(worker.start()));
+
+  // Records without an envelope become structs of the configured schema (Connect 4's
+  // JsonConverter schema.content); FileStreamSink writes them as Java's Struct.toString().
+  ASSERT_TRUE(eventually([&] { return read_lines(dir / "out.txt").size() == 2; }, 60s,
+                         [&] { return worker.log_tail(); }));
+  EXPECT_EQ(read_lines(dir / "out.txt"),
+            (std::vector<std::string>{"Struct{id=1,name=a}", "Struct{id=2}"}));
+}
+
 TEST(StandalonePipelineTest, SendsPoisonRecordToDeadLetterQueueWhenToleranceIsAll) {
   TempDir dir;
   std::string topic = unique_test_name();

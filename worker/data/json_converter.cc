@@ -19,6 +19,7 @@ namespace {
 
 constexpr std::string_view kSchemasEnable = "schemas.enable";
 constexpr std::string_view kSchemasCacheSize = "schemas.cache.size";
+constexpr std::string_view kSchemaContent = "schema.content";
 constexpr std::string_view kDecimalFormat = "decimal.format";
 constexpr std::string_view kReplaceNullWithDefault = "replace.null.with.default";
 
@@ -358,6 +359,8 @@ struct JsonConverter::Impl {
   std::unordered_map<const Schema*, CachedSchema> write_cache;
   // Parsed schema by canonical schema JSON (Kafka's toConnectSchemaCache).
   std::unordered_map<std::string, SchemaPtr> read_cache;
+  // schema.content, parsed: with schemas.enable, every message is a bare payload of this schema.
+  SchemaPtr content_schema;
   std::string scratch;
 
   void write_schema(const Schema& schema, std::string& out);
@@ -419,7 +422,10 @@ struct JsonConverter::Impl {
     KANAL_RETURN_IF_ERROR(parse_json(*bytes, root, missing));
     const JsonNode* payload = missing ? nullptr : &root;
     SchemaPtr schema;
-    if (options.schemas_enable) {
+    if (options.schemas_enable && content_schema) {
+      // Connect 4's schema.content: the message is the payload; an envelope is read as data.
+      schema = content_schema;
+    } else if (options.schemas_enable) {
       if (missing || !root.is_object() || root.member_count() != 2 || !root.get("schema") ||
           !root.get("payload")) {
         return Status::invalid_argument(
@@ -1045,6 +1051,15 @@ const config::ConfigDef& JsonConverter::config_def() const {
     d.define(key(kSchemasCacheSize, Type::kInt, "1000", Importance::kHigh,
                  "How many schemas one converter instance keeps converted in each direction.",
                  "Schemas", 1, "Schema Cache Size"));
+    config::ConfigKey content =
+        key(kSchemaContent, Type::kString, "", Importance::kHigh,
+            "A Connect schema in JSON (as in an envelope's \"schema\" member). When set and "
+            "schemas.enable is true, every message read is a bare payload of this schema instead "
+            "of an envelope; writing is unchanged.",
+            "Schemas", 2, "Schema Content");
+    content.default_value.reset();
+    content.default_is_null = true;
+    d.define(std::move(content));
     config::ConfigKey decimal =
         key(kDecimalFormat, Type::kString, "BASE64", Importance::kLow,
             "How DECIMAL values are written: BASE64 (the unscaled bytes, base64-encoded) or "
@@ -1086,9 +1101,24 @@ Status JsonConverter::apply(const ConfigMap& configs) {
   o.decimal_format = strcasecmp(p.get_string(kDecimalFormat).c_str(), "NUMERIC") == 0
                          ? DecimalFormat::kNumeric
                          : DecimalFormat::kBase64;
-  options_ = o;
   impl_->write_cache.clear();
   impl_->read_cache.clear();
+  SchemaPtr content;
+  if (std::string text = p.get_string(kSchemaContent); !text.empty()) {
+    JsonNode root;
+    bool missing = false;
+    Status parsed_json = parse_json(text, root, missing);
+    if (!parsed_json.ok() || missing) {
+      return Status::invalid_argument(
+          "Failed to parse schema in converter config due to serialization error: " +
+          (missing ? std::string("no JSON value") : parsed_json.message()));
+    }
+    Result<SchemaPtr> schema = impl_->read_schema(root);
+    if (!schema.ok()) return schema.status();
+    content = std::move(schema).value();
+  }
+  options_ = o;
+  impl_->content_schema = std::move(content);
   return Status::OK();
 }
 
