@@ -1141,10 +1141,10 @@ TEST_F(RestEndpointsTest, ListsConfigKeysOfConvertersAndHeaderConverters) {
     return out;
   };
   // The keys Connect 4.3.1 lists for each (docs/compatibility.md).
-  EXPECT_EQ(names("JsonConverter"),
-            (std::vector<std::string>{"converter.type", "schemas.enable", "schemas.cache.size",
-                                      "schema.content", "decimal.format",
-                                      "replace.null.with.default"}));
+  EXPECT_EQ(
+      names("JsonConverter"),
+      (std::vector<std::string>{"converter.type", "schemas.enable", "schemas.cache.size",
+                                "schema.content", "decimal.format", "replace.null.with.default"}));
   EXPECT_EQ(names("org.apache.kafka.connect.storage.StringConverter"),
             (std::vector<std::string>{"converter.type", "converter.encoding"}));
   EXPECT_EQ(names("ByteArrayConverter"), std::vector<std::string>{"converter.type"});
