@@ -90,6 +90,7 @@ class FakeSourceTask : public SourceTask {
     std::lock_guard lock(mu_);
     committed_.push_back(r.value.as_string() + "@" + (md ? std::to_string(md->offset) : "-"));
     if (md) landed_.push_back(r.value.as_string() + "@" + md->topic);
+    source_offsets_.push_back(storage::offset_map_to_json(r.source_offset));
     return Status::OK();
   }
   bool wants_commit_record() const override { return wants_commit_record_; }
@@ -100,6 +101,10 @@ class FakeSourceTask : public SourceTask {
     std::lock_guard lock(mu_);
     return committed_;
   }
+  std::vector<std::string> source_offsets() {  // the record's source offset, per commit_record
+    std::lock_guard lock(mu_);
+    return source_offsets_;
+  }
   std::vector<std::string> landed() {  // "value@topic" per acknowledged record
     std::lock_guard lock(mu_);
     return landed_;
@@ -109,6 +114,7 @@ class FakeSourceTask : public SourceTask {
   std::mutex mu_;
   std::vector<std::string> committed_;
   std::vector<std::string> landed_;
+  std::vector<std::string> source_offsets_;
   int retriable_;
   int count_;
   bool fatal_after_;
@@ -208,6 +214,9 @@ TEST_F(SourceRunnerTest, HandsEachSentRecordWithWhereItLandedToCommitRecord) {
 
   EXPECT_TRUE(testing::eventually([&] { return fake->committed().size() == 3; }, 20s));
   EXPECT_EQ(fake->committed(), (std::vector<std::string>{"v0@0", "v1@1", "v2@2"}));
+  // The record keeps its source offset although the tracker took one too.
+  EXPECT_EQ(fake->source_offsets(),
+            (std::vector<std::string>{R"({"n":0})", R"({"n":1})", R"({"n":2})"}));
   r->request_stop();
   EXPECT_TRUE(r->await_stop(std::chrono::steady_clock::now() + 10s));
 }

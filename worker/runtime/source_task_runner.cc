@@ -177,17 +177,17 @@ Status SourceTaskRunner::setup_producer() {
   return Status::OK();
 }
 
-SourceTaskRunner::KnownTopic SourceTaskRunner::ensure_topic(const std::string& topic) {
-  if (last_topic_.name && *last_topic_.name == topic) return last_topic_;
+const SourceTaskRunner::KnownTopic& SourceTaskRunner::ensure_topic(const std::string& topic) {
+  if (last_topic_ && last_topic_->first == topic) return *last_topic_;
   auto it = known_topics_.find(topic);
   if (it == known_topics_.end()) {
-    it = known_topics_.emplace(topic, TopicEntry{}).first;
+    it = known_topics_.emplace(topic, TopicHandle{}).first;
     register_topic(topic);
     it->second.handle.reset(rd_kafka_topic_new(producer_.get(), topic.c_str(), nullptr));
     if (!it->second.handle) it->second.refused = rd_kafka_last_error();
   }
-  last_topic_ = KnownTopic{&it->first, it->second.handle.get(), it->second.refused};
-  return last_topic_;
+  last_topic_ = &*it;
+  return *last_topic_;
 }
 
 void SourceTaskRunner::register_topic(const std::string& topic) {
@@ -210,6 +210,10 @@ void SourceTaskRunner::register_topic(const std::string& topic) {
 }
 
 bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) {
+  // The tracker keeps a copy of the offset until the ack. Copied on purpose, even when nothing
+  // reads the record's own offset again: moving the map the plugin hand-over allocated kept
+  // batch memory alive until the acks and cost ~20 % more CPU per record (100 B source, 3 runs:
+  // 1.06-1.18 against 0.81-0.95 CPU-s per M records).
   auto handle = tracker_.submit(original.source_partition, original.source_offset);
   if (!handle.ok()) {
     // A partition or offset holding a nested value: Connect fails the task.
@@ -286,15 +290,15 @@ bool SourceTaskRunner::send(data::SourceRecord& original, std::stop_token stop) 
                           static_cast<ssize_t>(header_bytes_.bytes.size()));
     }
   }
-  KnownTopic topic = ensure_topic(rec.topic);
-  f.topic = topic.name;
+  const auto& [topic_name, topic] = ensure_topic(rec.topic);
+  f.topic = &topic_name;
   int32_t partition = rec.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
   int64_t ts = rec.timestamp.value_or(0);
   while (true) {
     rd_kafka_resp_err_t err = topic.refused;
     if (topic.handle) {
       err = rd_kafka_producev(
-          producer_.get(), RD_KAFKA_V_RKT(topic.handle), RD_KAFKA_V_PARTITION(partition),
+          producer_.get(), RD_KAFKA_V_RKT(topic.handle.get()), RD_KAFKA_V_PARTITION(partition),
           RD_KAFKA_V_KEY(key_bytes_.is_null ? nullptr : key_bytes_.bytes.data(),
                          key_bytes_.is_null ? 0 : key_bytes_.bytes.size()),
           RD_KAFKA_V_VALUE(value_bytes_.is_null ? nullptr : value_bytes_.bytes.data(),

@@ -87,15 +87,15 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
   void on_delivery(const rd_kafka_message_t* msg);
   // Transforms, converts and sends one record; false when the task must fail.
   bool send(data::SourceRecord& record, std::stop_token stop);
-  // A topic this task has produced to: its name (stable, InFlight::topic points here) and
-  // librdkafka's handle, so producing does not look the topic up by name per record.
-  struct KnownTopic {
-    const std::string* name = nullptr;
-    rd_kafka_topic_t* handle = nullptr;  // null if librdkafka refused the name: `refused`
+  // librdkafka's handle of a topic this task produces to, so producing does not look the topic
+  // up by name per record; null when librdkafka refused the name (`refused` says why).
+  struct TopicHandle {
+    kafka::RdTopicPtr handle;
     rd_kafka_resp_err_t refused = RD_KAFKA_RESP_ERR_NO_ERROR;
   };
+  using KnownTopic = std::pair<const std::string, TopicHandle>;  // InFlight::topic points in here
   // Registers `topic` on its first use (status, topic creation, producer handle).
-  KnownTopic ensure_topic(const std::string& topic);
+  const KnownTopic& ensure_topic(const std::string& topic);
   // A new topic's first record: its status entry, and its creation when topic.creation asks.
   void register_topic(const std::string& topic);
   void retire_done();
@@ -112,13 +112,9 @@ class SourceTaskRunner : public TaskRunner, private OffsetReader {
   data::SerializedData value_bytes_;
   data::SerializedData header_bytes_;
   TopicCreation topic_creation_;
-  struct TopicEntry {
-    kafka::RdTopicPtr handle;
-    rd_kafka_resp_err_t refused = RD_KAFKA_RESP_ERR_NO_ERROR;
-  };
-  std::map<std::string, TopicEntry, std::less<>> known_topics_;  // dies before producer_
-  KnownTopic last_topic_;    // the previous record's: most tasks write one topic
-  Status producer_failure_;  // set by a delivery report the task must fail on
+  std::map<std::string, TopicHandle, std::less<>> known_topics_;  // dies before producer_
+  const KnownTopic* last_topic_ = nullptr;  // the previous record's: most tasks write one topic
+  Status producer_failure_;                 // set by a delivery report the task must fail on
   StatusStore& status_store_;
 };
 
