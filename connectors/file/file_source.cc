@@ -96,6 +96,10 @@ void FileStreamSourceTask::start(const kanal::Config& config) {
   value_schema_ = kanal::Schema::string();
   partition_ = filename_.empty() ? kanal::Value::map().put(kFilenameField, kanal::Value())
                                  : kanal::Value::map().put(kFilenameField, kanal::Value(filename_));
+  run_.topic = topic_;
+  run_.value_schema = value_schema_;
+  run_.source_partition = partition_.clone();
+  run_.offset_keys = {kPositionField};
   if (filename_.empty()) {
     fd_ = STDIN_FILENO;
     owns_fd_ = false;
@@ -170,22 +174,32 @@ bool FileStreamSourceTask::read_available() {
   return n > 0;
 }
 
-void FileStreamSourceTask::take_lines(std::vector<kanal::SourceRecord>& records) {
+void FileStreamSourceTask::take_lines(std::vector<kanal::SourceRecord>& records, size_t& taken) {
   const int64_t timestamp = now_ms();
-  const bool track_position = !filename_.empty();
-  while (records.size() < batch_size_) {
-    std::optional<LineSplitter::Line> line = splitter_.next();
-    if (!line) return;
-    kanal::SourceRecord& r = records.emplace_back();
-    r.topic = topic_;
-    r.value_schema = value_schema_;
-    r.value = kanal::Value(line->text);
-    r.timestamp = timestamp;
-    r.source_partition = partition_.clone();
-    r.source_offset = track_position ? kanal::Value::map().put(kPositionField,
-                                                               static_cast<int64_t>(line->position))
-                                     : kanal::Value::map().put(kPositionField, kanal::Value());
+  if (filename_.empty()) {
+    for (; taken < batch_size_; ++taken) {
+      std::optional<LineSplitter::Line> line = splitter_.next();
+      if (!line) return;
+      kanal::SourceRecord& r = records.emplace_back();
+      r.topic = topic_;
+      r.value_schema = value_schema_;
+      r.value = kanal::Value(line->text);
+      r.timestamp = timestamp;
+      r.source_partition = partition_.clone();
+      r.source_offset = kanal::Value::map().put(kPositionField, kanal::Value());
+    }
+    return;
   }
+  // The run borrows each line from the splitter's buffer, which stays put until the next read;
+  // a repaired line lives only until the next line is taken, so the run is handed over first.
+  run_.timestamp = timestamp;
+  for (; taken < batch_size_; ++taken) {
+    std::optional<LineSplitter::Line> line = splitter_.next();
+    if (!line) break;
+    run_.add(line->text, static_cast<int64_t>(line->position));
+    if (line->replaced) append_run(run_);
+  }
+  if (!run_.empty()) append_run(run_);
 }
 
 void FileStreamSourceTask::poll(std::vector<kanal::SourceRecord>& records) {
@@ -203,11 +217,12 @@ void FileStreamSourceTask::poll(std::vector<kanal::SourceRecord>& records) {
     return;
   }
   const auto deadline = std::chrono::steady_clock::now() + kIdleWait;
+  size_t taken = 0;
   while (true) {
-    take_lines(records);
-    if (records.size() >= batch_size_) return;
+    take_lines(records, taken);
+    if (taken >= batch_size_) return;
     if (read_available()) continue;
-    if (!records.empty()) return;
+    if (taken > 0) return;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return;

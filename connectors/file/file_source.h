@@ -49,8 +49,9 @@ class FileStreamSourceTask : public kanal::SourceTask {
   bool open_input();
   // Reads what is available into the splitter without blocking; false when nothing was.
   bool read_available();
-  // Appends the complete lines buffered, up to batch.size records in total.
-  void take_lines(std::vector<kanal::SourceRecord>& records);
+  // Hands over the complete lines buffered, up to batch.size records in this poll (`taken` so
+  // far, updated).
+  void take_lines(std::vector<kanal::SourceRecord>& records, size_t& taken);
   // Waits up to `timeout` or until stop(); false when stopping.
   bool wait(std::chrono::milliseconds timeout);
 
@@ -63,6 +64,10 @@ class FileStreamSourceTask : public kanal::SourceTask {
   LineSplitter splitter_;
   kanal::Schema value_schema_;
   kanal::Value partition_;  // {"filename": <file>}, cloned into each record
+  // Reading a file: lines go to the worker as one run per poll (topic, schema, partition and
+  // timestamp shared; the offset is the position). Standard input keeps one SourceRecord per
+  // line: its offset position is null, which a run cannot carry.
+  kanal::SourceRun run_;
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -90,13 +90,17 @@ inline Utf8Count count_utf8(std::string_view in, std::string& repaired) {
 // trailing "\r" until the next byte is known), and tracks the position after each line in Java
 // characters. The caller reads straight into write_area(), then calls commit() and next().
 //
-// Lines returned by next() borrow the internal buffer: valid until the next call to next(),
-// write_area() or skip(). Not thread-safe.
+// Lines returned by next() borrow the internal buffer: valid until the next call to write_area()
+// or skip() (a repaired line, Line::replaced, only until the next call to next()).
+// Not thread-safe.
 class LineSplitter {
  public:
   struct Line {
     std::string_view text;  // without terminator; malformed UTF-8 already replaced
     uint64_t position = 0;  // characters consumed after this line, terminator included
+    // `text` is a repaired copy: valid only until the next call to next() (otherwise it stays
+    // valid until write_area() or skip()).
+    bool replaced = false;
   };
 
   static constexpr size_t kDefaultCapacityBytes = size_t{1} << 20;
@@ -150,15 +154,17 @@ class LineSplitter {
     }
     std::string_view text(buf_.get() + begin_, term - begin_);
     uint64_t chars = text.size();
+    bool replaced = false;
     if (has_high_byte(begin_, term)) {
       Utf8Count count = count_utf8(text, repaired_);
       chars = count.chars;
-      if (count.replaced) text = repaired_;
+      replaced = count.replaced;
+      if (replaced) text = repaired_;
     }
     position_ += chars + (after - term);
     begin_ = after;
     scan_ = after;
-    return Line{text, position_};
+    return Line{text, position_, replaced};
   }
 
   // Bytes held: a partial line (or bytes still to skip).

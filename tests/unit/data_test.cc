@@ -307,6 +307,29 @@ TEST(OrderedMapTest, KeepsInsertionOrderAndReplacesInPlace) {
   EXPECT_EQ(m, (OrderedMap{{"position", Value::int64(1)}, {"filename", Value::string("/tmp/y")}}));
 }
 
+TEST(OrderedMapTest, CopiesShareEntriesUntilOneIsChanged) {
+  OrderedMap original{{"filename", Value::string("/tmp/x")}, {"position", Value::int64(1)}};
+  OrderedMap copy = original;
+  OrderedMap erased = original;
+  const OrderedMap empty_before_set;
+  OrderedMap filled = empty_before_set;
+
+  copy.set("position", Value::int64(2));
+  erased.erase("filename");
+  filled.set("a", Value::int32(1));
+
+  EXPECT_EQ(original,
+            (OrderedMap{{"filename", Value::string("/tmp/x")}, {"position", Value::int64(1)}}));
+  EXPECT_EQ(copy,
+            (OrderedMap{{"filename", Value::string("/tmp/x")}, {"position", Value::int64(2)}}));
+  EXPECT_EQ(erased, (OrderedMap{{"position", Value::int64(1)}}));
+  EXPECT_TRUE(empty_before_set.empty());
+  EXPECT_EQ(filled.size(), 1u);
+  EXPECT_NE(copy, original);
+  OrderedMap moved = std::move(copy);
+  EXPECT_EQ(*moved.find("position"), Value::int64(2));
+}
+
 TEST(RecordTest, CopiesSourceRecordDeeply) {
   SourceRecord r;
   r.topic = "t";

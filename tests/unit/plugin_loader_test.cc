@@ -109,6 +109,46 @@ TEST(PluginLoaderTest, ReportsKafkaTaskClassesOfTheBundledFilePlugin) {
   EXPECT_EQ((*sink)->task_class, "org.apache.kafka.connect.file.FileStreamSinkTask");
 }
 
+// FileStreamSource hands a file's lines over as one run per poll; each record must still be
+// what Connect's task makes: the line (malformed UTF-8 repaired), {"filename": path} and the
+// position after the line, in characters.
+TEST(PluginLoaderTest, BundledFileSourceReturnsEachLineWithItsPosition) {
+  testing::TempDir dir;
+  const std::string file = (dir / "in.txt").string();
+  // Two repaired lines in a row: the second must not overwrite the first.
+  ASSERT_TRUE(testing::write_file(file, "a\n\xff bad\nx\xc3\nok\nlast\n").ok());
+  PluginRegistry registry = scan({fs::path(KANAL_BUNDLED_PLUGIN_DIR) / "file"});
+  auto plugin = registry.find_connector("FileStreamSource");
+  ASSERT_TRUE(plugin.ok()) << plugin.status().to_string();
+  FixedOffsets offsets(std::nullopt);
+  auto task = SourceTaskInstance::create(*plugin, "lines", 0);
+  ASSERT_TRUE(task.ok());
+  ASSERT_TRUE((*task)->start({{"file", file}, {"topic", "t"}, {"batch.size", "4"}}, &offsets).ok());
+
+  std::vector<data::SourceRecord> records;
+  ASSERT_TRUE((*task)->poll(records).ok());
+  ASSERT_EQ(records.size(), 4u);  // batch.size
+  ASSERT_TRUE((*task)->poll(records).ok());
+
+  ASSERT_EQ(records.size(), 5u);
+  const std::vector<std::string> lines{"a", "\xEF\xBF\xBD bad", "x\xEF\xBF\xBD", "ok", "last"};
+  const std::vector<int64_t> positions{2, 8, 11, 14, 19};
+  for (size_t i = 0; i < records.size(); ++i) {
+    SCOPED_TRACE(i);
+    const data::SourceRecord& r = records[i];
+    EXPECT_EQ(r.topic, "t");
+    EXPECT_FALSE(r.kafka_partition);
+    EXPECT_TRUE(r.key.is_null());
+    ASSERT_TRUE(r.value_schema);
+    EXPECT_EQ(r.value_schema->type(), data::SchemaType::kString);
+    EXPECT_EQ(r.value, data::Value::string(lines[i]));
+    EXPECT_TRUE(r.timestamp);
+    EXPECT_EQ(r.source_partition, (data::OrderedMap{{"filename", data::Value::string(file)}}));
+    EXPECT_EQ(r.source_offset, (data::OrderedMap{{"position", data::Value::int64(positions[i])}}));
+  }
+  (*task)->stop();
+}
+
 TEST(PluginLoaderTest, ResolvesConnectorByFullNameSimpleNameAndPrunedName) {
   PluginRegistry registry = scan({kPluginDir / "good"});
 

@@ -11,6 +11,11 @@ target_compile_definitions(plugin_loader_test PRIVATE
   KANAL_BUNDLED_PLUGIN_DIR="${KANAL_PLUGIN_OUTPUT_DIR}")
 add_dependencies(plugin_loader_test ${kanal_test_plugin_targets} kanal_connector_file)
 
+# The SDK's SourceRun against the worker's host table, in one process (ABI 1.1 and 1.0 hosts).
+kanal_add_test(plugin_sdk_source_run_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/plugin_sdk_source_run_test.cc
+  LIBRARIES kanal::worker_plugins kanal::sdk)
+
 kanal_add_test(plugin_registry_test LABEL unit
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/plugin_registry_test.cc
   LIBRARIES kanal::worker_plugins)

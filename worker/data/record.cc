@@ -49,28 +49,46 @@ OrderedMap::OrderedMap(std::initializer_list<Entry> entries) {
   for (const auto& e : entries) set(e.first, e.second);
 }
 
+const std::vector<OrderedMap::Entry>& OrderedMap::empty_entries() {
+  static const std::vector<Entry> kEmpty;
+  return kEmpty;
+}
+
+std::vector<OrderedMap::Entry>& OrderedMap::own_entries() {
+  if (!entries_) {
+    entries_ = std::make_shared<std::vector<Entry>>();
+  } else if (entries_.use_count() > 1) {
+    entries_ = std::make_shared<std::vector<Entry>>(*entries_);
+  }
+  return *entries_;
+}
+
 OrderedMap& OrderedMap::set(std::string key, Value value) {
-  for (auto& e : entries_) {
-    if (e.first == key) {
-      e.second = std::move(value);
-      return *this;
+  if (entries_) {
+    for (size_t i = 0; i < entries_->size(); ++i) {
+      if ((*entries_)[i].first == key) {
+        own_entries()[i].second = std::move(value);
+        return *this;
+      }
     }
   }
-  entries_.emplace_back(std::move(key), std::move(value));
+  own_entries().emplace_back(std::move(key), std::move(value));
   return *this;
 }
 
 const Value* OrderedMap::find(std::string_view key) const {
-  for (const auto& e : entries_) {
+  for (const auto& e : entries()) {
     if (e.first == key) return &e.second;
   }
   return nullptr;
 }
 
 bool OrderedMap::erase(std::string_view key) {
-  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->first == key) {
-      entries_.erase(it);
+  const std::vector<Entry>& current = entries();
+  for (size_t i = 0; i < current.size(); ++i) {
+    if (current[i].first == key) {
+      std::vector<Entry>& mine = own_entries();
+      mine.erase(mine.begin() + static_cast<ptrdiff_t>(i));
       return true;
     }
   }
@@ -79,7 +97,8 @@ bool OrderedMap::erase(std::string_view key) {
 
 bool operator==(const OrderedMap& a, const OrderedMap& b) {
   if (a.size() != b.size()) return false;
-  for (const auto& [k, v] : a.entries_) {
+  if (a.entries_ == b.entries_) return true;
+  for (const auto& [k, v] : a.entries()) {
     const Value* other = b.find(k);
     if (other == nullptr || !(*other == v)) return false;
   }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,11 @@ class Headers {
 // (offsets topic keys and values) must be byte-identical to Java's, which iterates in the order
 // the connector put entries. Values are expected to be primitives (Connect's OffsetUtils rule,
 // checked by the runtime, not here). Equality ignores order, as Map.equals does.
+//
+// Copies share their entries until one of them is changed (copy on write): every record of a
+// source partition carries the same partition map, and the offset tracker keeps each record's
+// offset, so copying must not cost an allocation per record. Thread-compatible like a value:
+// copies may live on different threads.
 class OrderedMap {
  public:
   using Entry = std::pair<std::string, Value>;
@@ -87,16 +93,20 @@ class OrderedMap {
   const Value* find(std::string_view key) const;
   bool erase(std::string_view key);
 
-  size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
-  const_iterator begin() const { return entries_.begin(); }
-  const_iterator end() const { return entries_.end(); }
-  const std::vector<Entry>& entries() const { return entries_; }
+  size_t size() const { return entries().size(); }
+  bool empty() const { return entries().empty(); }
+  const_iterator begin() const { return entries().begin(); }
+  const_iterator end() const { return entries().end(); }
+  const std::vector<Entry>& entries() const { return entries_ ? *entries_ : empty_entries(); }
 
   friend bool operator==(const OrderedMap& a, const OrderedMap& b);
 
  private:
-  std::vector<Entry> entries_;
+  static const std::vector<Entry>& empty_entries();
+  // The entries, made this map's own first when shared.
+  std::vector<Entry>& own_entries();
+
+  std::shared_ptr<std::vector<Entry>> entries_;  // null = empty
 };
 
 // Fields common to source and sink records (ConnectRecord).

@@ -579,6 +579,78 @@ kanal_status h_source_batch_append(kanal_source_batch* batch, kanal_source_recor
   });
 }
 
+// How a run's string column becomes values: STRING for no schema or a STRING schema, BYTES for
+// a BYTES schema; nullopt for any other schema.
+std::optional<bool> run_column_is_bytes(const data::SchemaPtr& schema) {
+  if (!schema || schema->type() == SchemaType::kString) return false;
+  if (schema->type() == SchemaType::kBytes) return true;
+  return std::nullopt;
+}
+
+Value run_column_value(bool bytes, kanal_str s) {
+  return bytes ? Value::bytes(view(s)) : Value::string(view(s));
+}
+
+kanal_status h_source_batch_append_run(kanal_source_batch* batch, const kanal_source_run* run,
+                                       char* err, size_t err_size) noexcept {
+  return guarded(err, err_size, [&] {
+    constexpr size_t kRunSize =
+        offsetof(kanal_source_run, offsets) + sizeof(kanal_source_run::offsets);
+    if (run == nullptr || run->struct_size < kRunSize) {
+      return fail(err, err_size, KANAL_ERR, "source_batch_append_run: kanal_source_run too small");
+    }
+    const data::SchemaPtr& key_schema = schema_of(run->key_schema);
+    const data::SchemaPtr& value_schema = schema_of(run->value_schema);
+    std::optional<bool> key_bytes = run_column_is_bytes(key_schema);
+    std::optional<bool> value_bytes = run_column_is_bytes(value_schema);
+    if (!value_bytes || (run->keys != nullptr && !key_bytes)) {
+      const data::SchemaPtr& wrong = value_bytes ? key_schema : value_schema;
+      return fail(err, err_size, KANAL_ERR_TYPE,
+                  std::string("source_batch_append_run: the ") + (value_bytes ? "key" : "value") +
+                      " schema must be STRING or BYTES, not " +
+                      data::to_connect_string(wrong->type()));
+    }
+    if (run->count > 0 &&
+        (run->values == nullptr || (run->offset_key_count > 0 && run->offsets == nullptr))) {
+      return fail(err, err_size, KANAL_ERR,
+                  "source_batch_append_run: values or offsets missing for a non-empty run");
+    }
+    auto partition = to_ordered_map(
+        run->source_partition ? *as_value(run->source_partition) : Value(), "source partition");
+    if (!partition.ok()) return fail(err, err_size, KANAL_ERR_TYPE, partition.status().message());
+    std::vector<std::string> offset_keys;
+    offset_keys.reserve(run->offset_key_count);
+    for (size_t k = 0; k < run->offset_key_count; ++k) {
+      offset_keys.emplace_back(view(run->offset_keys[k]));
+    }
+    const std::string topic(view(run->topic));
+    std::vector<data::SourceRecord>& out = *batch->out;
+    const size_t before = out.size();
+    try {
+      out.reserve(before + run->count);
+      for (size_t i = 0; i < run->count; ++i) {
+        data::SourceRecord& rec = out.emplace_back();
+        rec.topic = topic;
+        if (run->partition != KANAL_NO_PARTITION) rec.kafka_partition = run->partition;
+        rec.key_schema = key_schema;
+        if (run->keys != nullptr) rec.key = run_column_value(*key_bytes, run->keys[i]);
+        rec.value_schema = value_schema;
+        rec.value = run_column_value(*value_bytes, run->values[i]);
+        if (run->timestamp != KANAL_NO_TIMESTAMP) rec.timestamp = run->timestamp;
+        rec.source_partition = *partition;
+        const int64_t* offsets = run->offsets + i * run->offset_key_count;
+        for (size_t k = 0; k < offset_keys.size(); ++k) {
+          rec.source_offset.set(offset_keys[k], Value::int64(offsets[k]));
+        }
+      }
+    } catch (...) {
+      out.resize(before);  // all of the run or nothing
+      throw;
+    }
+    return KANAL_OK;
+  });
+}
+
 kanal_status h_task_configs_add(kanal_task_configs* out, const kanal_kv* entries,
                                 size_t count) noexcept {
   return guarded(nullptr, 0, [&] {
@@ -811,6 +883,7 @@ kanal_host make_table() {
   h.sink_request_commit = h_sink_request_commit;
   h.sink_timeout = h_sink_timeout;
   h.sink_report_errant = h_sink_report_errant;
+  h.source_batch_append_run = h_source_batch_append_run;
   return h;
 }
 

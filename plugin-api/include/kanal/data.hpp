@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <new>
 #include <optional>
@@ -27,6 +28,7 @@
 namespace kanal {
 
 namespace detail {
+struct Access;  // the C ABI trampolines (plugin.hpp)
 // The host table this plugin was given at entry; defined by KANAL_EXPORT_PLUGIN.
 extern const kanal_host* g_host;
 inline const kanal_host& host() { return *g_host; }
@@ -598,6 +600,70 @@ struct SourceRecord {
   Headers headers;
   Value source_partition;  // null = empty
   Value source_offset;
+};
+
+// Source records that share topic, Kafka partition, schemas, timestamp and source partition, and
+// differ only in value, key and integer source offsets (ABI 1.1, kanal_source_run): the shape of
+// a task reading one stream. SourceTask::append_run hands a run over in one call, without a
+// Value per field, so it costs a fraction of a SourceRecord each. Values and keys are STRING
+// (no schema or a STRING schema) or BYTES (a BYTES schema); each record's source offset is the
+// map offset_keys[k] -> its k-th offset (INT64). The run borrows every string view it is given:
+// they must stay valid until append_run returns.
+class SourceRun {
+ public:
+  std::string topic;
+  std::optional<int32_t> partition;  // unset: the producer's partitioner picks
+  Schema key_schema;
+  Schema value_schema;
+  std::optional<int64_t> timestamp;  // ms since the epoch
+  Value source_partition;            // null = empty
+  std::vector<std::string> offset_keys;
+
+  // One record with a null key; `offsets` holds one value per offset key, in their order.
+  void add(std::string_view value, const int64_t* offsets, size_t count) {
+    if (!keys_.empty()) throw Error("SourceRun: a record without a key in a run with keys");
+    push(value, offsets, count);
+  }
+  void add(std::string_view value, std::initializer_list<int64_t> offsets) {
+    add(value, offsets.begin(), offsets.size());
+  }
+  void add(std::string_view value, int64_t offset) { add(value, &offset, 1); }
+  // One record with a key; every record of the run has one then.
+  void add_keyed(std::string_view key, std::string_view value, const int64_t* offsets,
+                 size_t count) {
+    if (keys_.size() != values_.size()) {
+      throw Error("SourceRun: a record with a key in a run without keys");
+    }
+    push(value, offsets, count);
+    keys_.push_back(detail::str(key));
+  }
+  void add_keyed(std::string_view key, std::string_view value,
+                 std::initializer_list<int64_t> offsets) {
+    add_keyed(key, value, offsets.begin(), offsets.size());
+  }
+
+  size_t size() const { return values_.size(); }
+  bool empty() const { return values_.empty(); }
+  // Drops the records, keeps the shared fields.
+  void clear() {
+    keys_.clear();
+    values_.clear();
+    offsets_.clear();
+  }
+
+ private:
+  friend struct detail::Access;
+  void push(std::string_view value, const int64_t* offsets, size_t count) {
+    if (count != offset_keys.size()) {
+      throw Error("SourceRun: " + std::to_string(count) + " offset values for " +
+                  std::to_string(offset_keys.size()) + " offset keys");
+    }
+    values_.push_back(detail::str(value));
+    offsets_.insert(offsets_.end(), offsets, offsets + count);
+  }
+  std::vector<kanal_str> keys_;
+  std::vector<kanal_str> values_;
+  std::vector<int64_t> offsets_;
 };
 
 // A borrowed header of a record the host passed in.

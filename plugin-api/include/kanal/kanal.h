@@ -1,5 +1,5 @@
 /*
- * kanal plugin ABI, version 1.0 -- the contract between the kanal worker (the host) and a
+ * kanal plugin ABI, version 1.1 -- the contract between the kanal worker (the host) and a
  * plugin shared library. Plain C99; C++ authors use <kanal/kanal.hpp> on top of it.
  *
  * Rules that hold for everything below:
@@ -45,7 +45,7 @@ extern "C" {
 /* Versions and common types                                                                 */
 
 #define KANAL_ABI_MAJOR 1
-#define KANAL_ABI_MINOR 0
+#define KANAL_ABI_MINOR 1
 /* 0xMMmm0000 style, as librdkafka's RD_KAFKA_VERSION: compare what was compiled against with
  * what the other side reports at run time. */
 #define KANAL_ABI_VERSION ((KANAL_ABI_MAJOR << 24) | (KANAL_ABI_MINOR << 16))
@@ -170,6 +170,33 @@ typedef struct kanal_source_record {
   kanal_value* source_partition; /* a MAP with string keys and primitive values; NULL = empty */
   kanal_value* source_offset;    /* same; NULL = empty */
 } kanal_source_record;
+
+/* A run of source records that differ only in value, key and source offset (ABI 1.1): the
+ * shape of a task reading one stream, e.g. lines of a file. Handed over with
+ * source_batch_append_run in one call, without a value handle per field; the host builds the
+ * same records source_batch_append would get from one kanal_source_record each:
+ * - value i: `values[i]` as a STRING when value_schema is NULL or STRING, as BYTES when it is
+ *   BYTES (any other value schema is refused); never a null value;
+ * - key i: all null when `keys` is NULL, else `keys[i]` typed by key_schema the same way;
+ * - source offset i: a MAP of offset_keys[k] -> INT64 offsets[i * offset_key_count + k], in
+ *   that order; an empty map when offset_key_count is 0;
+ * - topic, partition, schemas, timestamp and source_partition (a MAP, NULL = empty) shared.
+ * Records carry no headers. Everything is borrowed for the duration of the call. */
+typedef struct kanal_source_run {
+  uint32_t struct_size;
+  kanal_str topic;
+  int32_t partition;              /* KANAL_NO_PARTITION or >= 0 */
+  const kanal_schema* key_schema; /* may be NULL */
+  const kanal_schema* value_schema;
+  int64_t timestamp; /* ms since the epoch, or KANAL_NO_TIMESTAMP */
+  const kanal_value* source_partition;
+  const kanal_str* offset_keys;
+  size_t offset_key_count;
+  size_t count;
+  const kanal_str* keys; /* NULL or `count` entries */
+  const kanal_str* values;
+  const int64_t* offsets; /* count * offset_key_count entries */
+} kanal_source_run;
 
 /* Kafka's TimestampType. */
 #define KANAL_TIMESTAMP_NONE (-1)
@@ -620,6 +647,12 @@ typedef struct kanal_host {
   kanal_status (*sink_report_errant)(kanal_context* ctx, const kanal_sink_record* rec,
                                      const char* message, size_t len, char* err, size_t err_size);
   /* since 1.0 -- fields are only ever appended below */
+
+  /* since 1.1: appends a run of records (see kanal_source_run) after those already appended
+   * in this poll. On error nothing of the run is appended. Check KANAL_HAS_FIELD(kanal_host,
+   * host, source_batch_append_run) before calling it; an older host lacks it. */
+  kanal_status (*source_batch_append_run)(kanal_source_batch* batch, const kanal_source_run* run,
+                                          char* err, size_t err_size);
 } kanal_host;
 
 /* ---------------------------------------------------------------------------------------- */

@@ -197,15 +197,23 @@ class SourceTask {
   SourceTaskContext& context() { return context_; }
   Logger logger() const { return context_.logger(); }
 
+  // Within poll() only: hands `run`'s records to the worker now, after the records already in
+  // poll's vector (which are handed over first and removed from it), then clears the run's
+  // records (its shared fields stay). Throws what the worker refused; nothing of the run is
+  // taken then. A worker older than ABI 1.1 gets the same records one SourceRecord at a time.
+  void append_run(SourceRun& run);
+
  private:
   friend struct detail::Access;
   SourceTaskContext context_;
+  kanal_source_batch* out_ = nullptr;  // set while poll() runs
   // Reused across polls so the record path does not reallocate.
   std::vector<SourceRecord> batch_;
   std::vector<kanal_source_record> c_records_;
   std::vector<kanal_source_record*> c_record_ptrs_;
   std::vector<kanal_header> c_headers_;
   std::vector<const kanal_header*> c_header_ptrs_;
+  std::vector<kanal_str> c_offset_keys_;
 };
 
 // Connect's SinkTask.
@@ -409,10 +417,71 @@ struct Access {
     return guard(err, err_size, [&] {
       SourceTask& task = *source(t);
       task.batch_.clear();
+      struct Polling {
+        SourceTask& task;
+        ~Polling() { task.out_ = nullptr; }
+      } polling{task};
+      task.out_ = out;
       task.poll(task.batch_);
       if (task.batch_.empty()) return;
       append(task, out);
     });
+  }
+  static void append_run(SourceTask& task, SourceRun& run) {
+    if (task.out_ == nullptr) throw Error("SourceTask::append_run called outside poll()");
+    if (!task.batch_.empty()) append(task, task.out_);
+    if (run.empty()) return;
+    if (!KANAL_HAS_FIELD(kanal_host, &host(), source_batch_append_run) ||
+        host().source_batch_append_run == nullptr) {
+      append_run_as_records(task, run);
+      return;
+    }
+    kanal_source_run c{};
+    c.struct_size = sizeof c;
+    c.topic = str(run.topic);
+    c.partition = run.partition ? *run.partition : KANAL_NO_PARTITION;
+    c.key_schema = run.key_schema.get();
+    c.value_schema = run.value_schema.get();
+    c.timestamp = run.timestamp ? *run.timestamp : KANAL_NO_TIMESTAMP;
+    c.source_partition = run.source_partition.get();
+    task.c_offset_keys_.clear();
+    for (const std::string& k : run.offset_keys) task.c_offset_keys_.push_back(str(k));
+    c.offset_keys = task.c_offset_keys_.data();
+    c.offset_key_count = task.c_offset_keys_.size();
+    c.count = run.values_.size();
+    c.keys = run.keys_.empty() ? nullptr : run.keys_.data();
+    c.values = run.values_.data();
+    c.offsets = run.offsets_.data();
+    char err[512] = {0};
+    kanal_status s = host().source_batch_append_run(task.out_, &c, err, sizeof err);
+    check(s, err);
+    run.clear();
+  }
+  // An ABI 1.0 worker: the same records, one SourceRecord each.
+  static void append_run_as_records(SourceTask& task, SourceRun& run) {
+    auto column = [](const Schema& schema, kanal_str s) {
+      return schema && schema.type() == Type::kBytes ? Value::bytes(s.ptr, s.len)
+                                                     : Value::string(view(s));
+    };
+    const size_t keys = run.offset_keys.size();
+    for (size_t i = 0; i < run.values_.size(); ++i) {
+      SourceRecord& r = task.batch_.emplace_back();
+      r.topic = run.topic;
+      r.partition = run.partition;
+      r.key_schema = run.key_schema;
+      if (!run.keys_.empty()) r.key = column(run.key_schema, run.keys_[i]);
+      r.value_schema = run.value_schema;
+      r.value = column(run.value_schema, run.values_[i]);
+      r.timestamp = run.timestamp;
+      r.source_partition = run.source_partition.clone();
+      r.source_offset = Value::map();
+      for (size_t k = 0; k < keys; ++k) {
+        r.source_offset.put(Value::string(run.offset_keys[k]),
+                            Value::int64(run.offsets_[i * keys + k]));
+      }
+    }
+    append(task, task.out_);
+    run.clear();
   }
   // Hands the polled batch to the host in one call; the host takes every value.
   static void append(SourceTask& task, kanal_source_batch* out) {
@@ -1025,6 +1094,8 @@ class ConverterRegistration : public Registration<ConverterRegistration<V>> {
 };
 
 }  // namespace detail
+
+inline void SourceTask::append_run(SourceRun& run) { detail::Access::append_run(*this, run); }
 
 // Registrations for KANAL_EXPORT_PLUGIN; chain .version(), .alias(), .doc(), and for connectors
 // .task_class().
