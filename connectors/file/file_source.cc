@@ -192,6 +192,7 @@ void FileStreamSourceTask::take_lines(std::vector<kanal::SourceRecord>& records,
   }
   // The run borrows each line from the splitter's buffer, which stays put until the next read;
   // a repaired line lives only until the next line is taken, so the run is handed over first.
+  run_.clear();  // nothing stale from a poll the worker refused
   run_.timestamp = timestamp;
   for (; taken < batch_size_; ++taken) {
     std::optional<LineSplitter::Line> line = splitter_.next();

@@ -129,6 +129,35 @@ TEST(SdkSourceRunTest, FailsThePollWhenTheWorkerRefusesTheRunAndTakesNoneOfIt) {
   EXPECT_EQ(result.records[0], plain("first"));
 }
 
+// A plugin written in C fills kanal_source_run itself: a struct from an older header or missing
+// arrays are refused with a message, never read past.
+TEST(SdkSourceRunTest, WorkerRefusesARunStructThatIsTooSmallOrMissingItsArrays) {
+  std::vector<kanal::data::SourceRecord> out;
+  kanal_source_batch batch;
+  batch.out = &out;
+  const kanal_str values[] = {{"a", 1}};
+  kanal_source_run run{};
+  run.struct_size = offsetof(kanal_source_run, offsets);
+  run.partition = KANAL_NO_PARTITION;
+  run.timestamp = KANAL_NO_TIMESTAMP;
+  run.count = 1;
+  run.values = values;
+  char err[256] = {0};
+
+  EXPECT_EQ(host_table()->source_batch_append_run(&batch, &run, err, sizeof err), KANAL_ERR);
+  EXPECT_STREQ(err, "source_batch_append_run: kanal_source_run too small");
+  run.struct_size = sizeof run;
+  run.offset_key_count = 1;  // no offset_keys, no offsets
+  EXPECT_EQ(host_table()->source_batch_append_run(&batch, &run, err, sizeof err), KANAL_ERR);
+  EXPECT_STREQ(err, "source_batch_append_run: offset keys, values or offsets missing");
+  EXPECT_TRUE(out.empty());
+  run.offset_key_count = 0;
+  ASSERT_EQ(host_table()->source_batch_append_run(&batch, &run, err, sizeof err), KANAL_OK) << err;
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].value, kanal::data::Value::string("a"));
+  EXPECT_TRUE(out[0].source_offset.empty());
+}
+
 TEST(SdkSourceRunTest, RefusesRecordsThatDoNotMatchTheRunsShape) {
   kanal::detail::g_host = host_table();
   kanal::SourceRun run;

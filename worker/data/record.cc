@@ -1,6 +1,7 @@
 #include "data/record.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace kanal::data {
 
@@ -59,6 +60,10 @@ std::vector<OrderedMap::Entry>& OrderedMap::own_entries() {
     entries_ = std::make_shared<std::vector<Entry>>();
   } else if (entries_.use_count() > 1) {
     entries_ = std::make_shared<std::vector<Entry>>(*entries_);
+  } else {
+    // The last other owner may have released its copy on another thread just now; its reads of
+    // the entries must happen before this map writes them (use_count() is a relaxed load).
+    std::atomic_thread_fence(std::memory_order_acquire);
   }
   return *entries_;
 }

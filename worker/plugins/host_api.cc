@@ -610,10 +610,11 @@ kanal_status h_source_batch_append_run(kanal_source_batch* batch, const kanal_so
                       " schema must be STRING or BYTES, not " +
                       data::to_connect_string(wrong->type()));
     }
-    if (run->count > 0 &&
-        (run->values == nullptr || (run->offset_key_count > 0 && run->offsets == nullptr))) {
+    if ((run->offset_key_count > 0 && run->offset_keys == nullptr) ||
+        (run->count > 0 &&
+         (run->values == nullptr || (run->offset_key_count > 0 && run->offsets == nullptr)))) {
       return fail(err, err_size, KANAL_ERR,
-                  "source_batch_append_run: values or offsets missing for a non-empty run");
+                  "source_batch_append_run: offset keys, values or offsets missing");
     }
     auto partition = to_ordered_map(
         run->source_partition ? *as_value(run->source_partition) : Value(), "source partition");
