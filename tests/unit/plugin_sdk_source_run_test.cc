@@ -36,11 +36,8 @@ class MixedTask : public kanal::SourceTask {
     run.timestamp = 1700000000000;
     run.source_partition = kanal::Value::map().put("file", "in.txt");
     run.offset_keys = {"pos", "line"};
-    std::string line = "line-1";
-    run.add_keyed("k1", line, {7, 1});
+    run.add_keyed("k1", "line-1", {7, 1});
     run.add_keyed("k2", "line-2", {14, 2});
-    line = "overwritten";  // the run borrows; nothing is read before append_run
-    line = "line-1";
     append_run(run);
     EXPECT_TRUE(run.empty());
     records.emplace_back("t", kanal::Schema::string(), kanal::Value("last"));

@@ -14,9 +14,9 @@
 // delivery reports elsewhere (a background event callback, a forwarded queue polled by another
 // thread) must post them to the task thread instead of calling this class.
 //
-// Cost: per record, one deque slot (the offset map is moved in, not copied) and no encoding;
-// each partition's key is encoded once, when it is first seen, and its value only when a commit
-// is taken. A partition with nothing in flight and nothing left to commit is forgotten.
+// Cost: per record, one deque slot (the offset map is taken by value: an OrderedMap copy shares
+// the record's entries, no allocation) and no encoding; each partition's key is encoded once,
+// when it is first seen, and its value only when a commit is taken. A partition with nothing in flight and nothing left to commit is forgotten.
 #pragma once
 
 #include <chrono>
