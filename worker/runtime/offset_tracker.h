@@ -16,7 +16,8 @@
 //
 // Cost: per record, one deque slot (the offset map is taken by value: an OrderedMap copy shares
 // the record's entries, no allocation) and no encoding; each partition's key is encoded once,
-// when it is first seen, and its value only when a commit is taken. A partition with nothing in flight and nothing left to commit is forgotten.
+// when it is first seen, and its value only when a commit is taken. A partition with nothing in
+// flight and nothing left to commit is forgotten.
 #pragma once
 
 #include <chrono>
